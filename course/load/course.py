@@ -1,0 +1,148 @@
+"""Load a whole course folder: course.yaml, modules, quizzes, glossary, trainer notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Course, Module, Quiz
+from ..problems import Problem, Problems
+from . import specs
+from .fields import check_mapping
+from .glossary import load_glossary
+from .modules import load_module
+from .quizzes import load_quiz_file
+from .yamlfile import item_line, key_line, parse_yaml, read_text
+
+PAPER_SIZES = ("A4", "Letter")
+
+
+def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
+    """Load and validate everything; return the course (None on errors) and all problems."""
+    root = Path(root)
+    problems: list[Problem] = []
+    settings = _load_settings(root, problems)
+    modules = _load_modules(root, problems)
+    course = Course(root=root, title=str(settings.get("title") or ""), **_course_fields(settings))
+    course.modules = _order_modules(modules, settings, problems)
+    course.quizzes = _load_quizzes(root, course, problems)
+    glossary_path = root / "glossary.yaml"
+    if glossary_path.exists():
+        glossary_problems = Problems("glossary.yaml")
+        course.glossary = load_glossary(glossary_path, glossary_problems)
+        problems += glossary_problems
+    _load_trainer_notes(root, course, problems)
+    _check_key_terms(course, problems)
+    problems.sort(key=lambda p: (p.path, p.line or 0))
+    if any(p.is_error for p in problems):
+        return None, problems
+    return course, problems
+
+
+def _load_settings(root: Path, problems: list[Problem]) -> dict:
+    found = Problems("course.yaml")
+    path = root / "course.yaml"
+    if not path.is_file():
+        found.error(None, f"no course.yaml in {root}: is this a course folder? (use --course DIR)")
+        problems += found
+        return {}
+    text = read_text(path, found)
+    data = parse_yaml(text, found) if text is not None else None
+    if data is None and text is not None and not found:
+        found.error(1, "course.yaml is empty: it needs at least `title`")
+    if data is not None and check_mapping(data, specs.COURSE, found, "course.yaml", 1):
+        size = data.get("paper_size")
+        if size is not None and size not in PAPER_SIZES:
+            found.error(key_line(data, "paper_size"), f"`paper_size` must be A4 or Letter, found `{size}`")
+    problems += found
+    return data if isinstance(data, dict) else {}
+
+
+def _course_fields(settings: dict) -> dict:
+    fields = {k: settings[k] for k in ("subtitle", "organisation", "description", "pass_mark") if settings.get(k) is not None}
+    fields["language"] = str(settings.get("language") or "ar")
+    fields["paper_size"] = settings.get("paper_size") or "A4"
+    if settings.get("version") is not None:
+        fields["version"] = str(settings["version"])
+    return fields
+
+
+def _load_modules(root: Path, problems: list[Problem]) -> dict[str, Module]:
+    modules = {}
+    folder = root / "modules"
+    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    if not paths:
+        problems.append(Problem("modules", None, "the course has no modules: add modules/<id>.md"))
+    for path in paths:
+        found = Problems(f"modules/{path.name}")
+        if not specs.ID_PATTERN.match(path.stem):
+            found.error(None, f"module id `{path.stem}` is malformed: name the file with lower-case letters, digits and `-`")
+        module = load_module(path, found.path, found)
+        problems += found
+        if module is not None and not any(p.is_error for p in found):
+            modules[module.id] = module
+    return modules
+
+
+def _order_modules(modules: dict[str, Module], settings: dict, problems: list[Problem]) -> list[Module]:
+    order = settings.get("modules")
+    if not isinstance(order, list):
+        return list(modules.values())
+    found = Problems("course.yaml")
+    seen = set()
+    for index, module_id in enumerate(order):
+        line = item_line(order, index)
+        if module_id in seen:
+            found.error(line, f"module `{module_id}` is listed twice in `modules`")
+        elif module_id not in modules:
+            found.error(line, f"`modules` names `{module_id}`, but there is no modules/{module_id}.md")
+        seen.add(module_id)
+    for module_id in modules:
+        if module_id not in seen:
+            found.warning(key_line(settings, "modules"), f"modules/{module_id}.md is not listed in `modules`, so it is left out of the course")
+    problems += found
+    return [modules[m] for m in dict.fromkeys(order) if m in modules]
+
+
+def _load_quizzes(root: Path, course: Course, problems: list[Problem]) -> list[Quiz]:
+    folder = root / "quizzes"
+    quizzes, seen = [], {}
+    module_ids = {m.id for m in course.modules}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        display = f"quizzes/{path.name}"
+        quiz, found = load_quiz_file(path, display, default_pass_mark=course.pass_mark)
+        problems += found
+        if quiz is None:
+            continue
+        extra = Problems(display)
+        if quiz.id in seen:
+            extra.error(1, f"quiz id `{quiz.id}` is also used by {seen[quiz.id]}")
+        if quiz.module not in module_ids:
+            extra.error(quiz.module_line, f"`module` names `{quiz.module}`, which is not a module of this course ({', '.join(sorted(module_ids)) or 'none'})")
+        seen.setdefault(quiz.id, display)
+        problems += extra
+        quizzes.append(quiz)
+    order = {m.id: i for i, m in enumerate(course.modules)}
+    return sorted(quizzes, key=lambda q: (order.get(q.module, len(order)), q.id))
+
+
+def _load_trainer_notes(root: Path, course: Course, problems: list[Problem]) -> None:
+    folder = root / "trainer"
+    by_id = {m.id: m for m in course.modules}
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        found = Problems(f"trainer/{path.name}")
+        text = read_text(path, found)
+        if path.stem not in by_id:
+            found.warning(None, f"trainer notes for `{path.stem}`, which is not a module of this course")
+        elif text is not None:
+            by_id[path.stem].trainer_notes_markdown = text
+        problems += found
+
+
+def _check_key_terms(course: Course, problems: list[Problem]) -> None:
+    names = {e.term for e in course.glossary} | {e.abbreviation for e in course.glossary if e.abbreviation}
+    for module in course.modules:
+        found = Problems(f"modules/{module.id}.md")
+        for term in module.key_terms:
+            if term not in names:
+                found.warning(module.front_lines.get("key_terms"), f"key term `{term}` is not in glossary.yaml")
+        problems += found

@@ -1,0 +1,94 @@
+"""Declarative key specs for every YAML mapping of the format.
+
+One table per mapping (course.yaml, module front matter, quiz, question,
+option, glossary entry) drives the validator here and, later, the generated
+JSON Schema, so there is no second source of truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..problems import Problems
+from .yamlfile import key_line
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "string-list": "a list of texts",
+    "list": "a list",
+    "mapping": "a mapping of keys",
+    "any": "a value",
+}
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str
+    required: bool = False
+    minimum: float | None = None
+    exclusive_minimum: bool = False
+    description: str = ""
+
+
+def is_kind(value, kind: str) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "string-list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "list":
+        return isinstance(value, list)
+    if kind == "mapping":
+        return isinstance(value, dict)
+    return True
+
+
+def describe(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return f"`{value}`"
+
+
+def check_mapping(data, spec: dict[str, Key], problems: Problems, what: str, line: int | None) -> bool:
+    """Report missing required keys, wrong types, ranges and unknown keys.
+
+    Returns False when ``data`` is not a mapping at all (nothing else to check).
+    """
+    if not isinstance(data, dict):
+        problems.error(line, f"{what} must be a mapping of keys, found {describe(data)}")
+        return False
+    for name, key in spec.items():
+        if key.required and data.get(name) is None:
+            problems.error(getattr(data, "line", line), f"{what} needs `{name}` ({_TYPE_NAMES[key.kind]})")
+    for name, value in data.items():
+        if name not in spec:
+            problems.unknown_key(key_line(data, name), name, list(spec))
+            continue
+        _check_value(data, name, value, spec[name], problems)
+    return True
+
+
+def _check_value(data, name: str, value, key: Key, problems: Problems) -> None:
+    if value is None and not key.required:
+        return
+    line = key_line(data, name)
+    if not is_kind(value, key.kind):
+        problems.error(line, f"`{name}` must be {_TYPE_NAMES[key.kind]}, found {describe(value)}")
+        return
+    if key.minimum is not None and is_kind(value, "number"):
+        too_small = value <= key.minimum if key.exclusive_minimum else value < key.minimum
+        if too_small:
+            bound = f"greater than {key.minimum:g}" if key.exclusive_minimum else f"at least {key.minimum:g}"
+            problems.error(line, f"`{name}` must be {bound}, found {value}")

@@ -1,0 +1,53 @@
+"""Progress for long builds: a rich progress bar on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+
+class PlainProgress:
+    def __init__(self, stream):
+        self.stream = stream
+
+    def start(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def advance(self, description: str) -> None:
+        self.done += 1
+        print(f"[{self.done}/{self.total}] {description}", file=self.stream, flush=True)
+
+
+class BarProgress:
+    def __init__(self, stream):
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(file=stream))
+
+    def start(self, total: int) -> None:
+        self.task = self.bar.add_task("building", total=total)
+
+    def advance(self, description: str) -> None:
+        self.bar.update(self.task, advance=1, description=description)
+
+
+class SilentProgress:
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, description: str) -> None:
+        pass
+
+
+@contextmanager
+def progress_for(stream=None, quiet: bool = False):
+    stream = stream or sys.stderr
+    if quiet:
+        yield SilentProgress()
+    elif stream.isatty():
+        reporter = BarProgress(stream)
+        with reporter.bar:
+            yield reporter
+    else:
+        yield PlainProgress(stream)

@@ -1,0 +1,1 @@
+"""Stage three: render the model to HTML pages and PDFs."""
