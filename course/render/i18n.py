@@ -20,21 +20,23 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 
 def available_languages() -> list[str]:
-    return sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES" / "messages.po").is_file())
+    return sorted(p.name for p in LOCALE_DIR.iterdir() if list((p / "LC_MESSAGES").glob("*.po")))
 
 
 @functools.cache
 def translations(language: str) -> NullTranslations:
+    """Every ``.po`` catalog of the language (site, quiz, paper...), merged."""
     primary = (language or "en").split("-")[0].lower()
-    po = LOCALE_DIR / primary / "LC_MESSAGES" / "messages.po"
-    if not po.is_file():
-        return NullTranslations()
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=primary)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
+    merged = NullTranslations()
+    for po in sorted((LOCALE_DIR / primary / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=primary)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        loaded = Translations(buffer)
+        merged = loaded if isinstance(merged, NullTranslations) and not isinstance(merged, Translations) else merged.merge(loaded)
+    return merged
 
 
 def translate(language: str, message: str, **values) -> str:
