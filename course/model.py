@@ -76,9 +76,9 @@ class Question:
     def from_dict(cls, data: dict[str, Any]) -> Question:
         """Build a question from an already-validated mapping (quiz YAML form)."""
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        fields["options"] = [Option(**o) for o in data.get("options") or []]
+        fields["options"] = [Option(**{k: v for k, v in o.items() if k in Option.__dataclass_fields__}) for o in data.get("options") or []]
         if data.get("source"):
-            fields["source"] = Source(**data["source"])
+            fields["source"] = Source(**{k: v for k, v in data["source"].items() if k in Source.__dataclass_fields__})
         return cls(**fields)
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,9 +22,10 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
     problems: list[Problem] = []
     settings = _load_settings(root, problems)
     modules = _load_modules(root, problems)
+    present = {p.stem for p in (root / "modules").glob("*.md")}  # loaded or not: no cascade errors
     course = Course(root=root, title=str(settings.get("title") or ""), **_course_fields(settings))
-    course.modules = _order_modules(modules, settings, problems)
-    course.quizzes = _load_quizzes(root, course, problems)
+    course.modules = _order_modules(modules, present, settings, problems)
+    course.quizzes = _load_quizzes(root, course, present, problems)
     glossary_path = root / "glossary.yaml"
     if glossary_path.exists():
         glossary_problems = Problems("glossary.yaml")
@@ -83,7 +84,7 @@ def _load_modules(root: Path, problems: list[Problem]) -> dict[str, Module]:
     return modules
 
 
-def _order_modules(modules: dict[str, Module], settings: dict, problems: list[Problem]) -> list[Module]:
+def _order_modules(modules: dict[str, Module], present: set[str], settings: dict, problems: list[Problem]) -> list[Module]:
     order = settings.get("modules")
     if not isinstance(order, list):
         return list(modules.values())
@@ -93,7 +94,7 @@ def _order_modules(modules: dict[str, Module], settings: dict, problems: list[Pr
         line = item_line(order, index)
         if module_id in seen:
             found.error(line, f"module `{module_id}` is listed twice in `modules`")
-        elif module_id not in modules:
+        elif module_id not in present:
             found.error(line, f"`modules` names `{module_id}`, but there is no modules/{module_id}.md")
         seen.add(module_id)
     for module_id in modules:
@@ -103,7 +104,7 @@ def _order_modules(modules: dict[str, Module], settings: dict, problems: list[Pr
     return [modules[m] for m in dict.fromkeys(order) if m in modules]
 
 
-def _load_quizzes(root: Path, course: Course, problems: list[Problem]) -> list[Quiz]:
+def _load_quizzes(root: Path, course: Course, present: set[str], problems: list[Problem]) -> list[Quiz]:
     folder = root / "quizzes"
     quizzes, seen = [], {}
     module_ids = {m.id for m in course.modules}
@@ -116,7 +117,7 @@ def _load_quizzes(root: Path, course: Course, problems: list[Problem]) -> list[Q
         extra = Problems(display)
         if quiz.id in seen:
             extra.error(1, f"quiz id `{quiz.id}` is also used by {seen[quiz.id]}")
-        if quiz.module not in module_ids:
+        if quiz.module not in module_ids and quiz.module not in present:
             extra.error(quiz.module_line, f"`module` names `{quiz.module}`, which is not a module of this course ({', '.join(sorted(module_ids)) or 'none'})")
         seen.setdefault(quiz.id, display)
         problems += extra

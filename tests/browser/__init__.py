@@ -51,7 +51,7 @@ def run_axe(page, include_moderate: bool = False) -> list[dict]:
     """
     page.add_script_tag(path=str(AXE))
     page.add_script_tag(path=str(CONTRAST_MATCHES))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations'], preload: false})")
     impacts = {"serious", "critical"} | ({"moderate"} if include_moderate else set())
     return [v for v in result["violations"] if v.get("impact") in impacts]
 
