@@ -1,0 +1,56 @@
+"""Subcommands of ``python build.py`` / ``course``, one module each.
+
+Every module in this package registers itself with ``@command``; the command
+line discovers them, so adding a subcommand is adding a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Command:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    order: int = 50
+
+
+REGISTRY: dict[str, Command] = {}
+
+
+def command(name: str, help: str, order: int = 50):
+    """Register ``run(args) -> exit status``; its ``configure`` attribute adds the arguments."""
+
+    def register(run):
+        REGISTRY[name] = Command(name, help, getattr(run, "configure", lambda parser: None), run, order)
+        return run
+
+    return register
+
+
+def arguments(configure):
+    """Attach an argument-adding function to a command's run function."""
+
+    def attach(run):
+        run.configure = configure
+        return run
+
+    return attach
+
+
+def discover() -> dict[str, Command]:
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    return dict(sorted(REGISTRY.items(), key=lambda item: (item[1].order, item[0])))
+
+
+def add_course_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--course", type=Path, default=Path("."), help="the course folder (default: the current folder)")

@@ -1,0 +1,32 @@
+"""``build``: everything into DIR/dist (the default command)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..pipeline import BuildOptions, build_course
+from ..progress import progress_for
+from . import add_course_argument, arguments, command
+
+
+def _configure(parser) -> None:
+    add_course_argument(parser)
+    parser.add_argument("--out", type=Path, help="output folder (default: DIR/dist)")
+    parser.add_argument("--paper", choices=["A4", "Letter"], help="paper size of the PDFs (default: course.yaml paper_size, else A4)")
+    parser.add_argument("--no-pdf", action="store_true", help="build the site only, without PDFs")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+@command("build", "build the site, PDFs and LMS packages into DIR/dist (default)", order=0)
+@arguments(_configure)
+def run(args) -> int:
+    options = BuildOptions(out=args.out, paper_size=args.paper, strict=args.strict, pdf=not args.no_pdf)
+    with progress_for(sys.stderr, quiet=args.quiet) as progress:
+        report = build_course(args.course, options, progress)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(report.counts.items()))
+    print(f"built {report.out}: {summary}; {report.pages} PDF pages", file=sys.stderr)
+    return 0
