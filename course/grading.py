@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from course.model import Question, Quiz, letter
+from .model import Question, Quiz, letter
 
 ARABIC_MARKS = [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)]
 TATWEEL = 0x0640
@@ -49,9 +49,7 @@ INVISIBLE = [0x200C, 0x200D, 0x200E, 0x200F, 0x061C]
 LETTER_VARIANTS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك"}
 ARABIC_DIGITS = {0x0660 + d: str(d) for d in range(10)} | {0x06F0 + d: str(d) for d in range(10)}
 
-_TEXT_TABLE = str.maketrans(
-    dict.fromkeys([*ARABIC_MARKS, TATWEEL, *INVISIBLE]) | LETTER_VARIANTS | ARABIC_DIGITS
-)
+_TEXT_TABLE = str.maketrans(dict.fromkeys([*ARABIC_MARKS, TATWEEL, *INVISIBLE]) | LETTER_VARIANTS | ARABIC_DIGITS)
 _NUMBER_TABLE = str.maketrans(dict.fromkeys(INVISIBLE) | ARABIC_DIGITS)
 _INTEGER = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:٬[0-9]{3})+|[0-9]+"
 _NUMBER = re.compile(rf"[+-]?(?:(?:{_INTEGER})(?:[.٫][0-9]*)?|[.٫][0-9]+)")
@@ -146,13 +144,17 @@ def summarize(quiz: Quiz, earned: dict[str, Earned]) -> QuizResult:
     return QuizResult(score, maximum, percent, percent >= quiz.pass_mark, earned)
 
 
+def _quoted(value: Any) -> str:
+    return f"`{value}`" if isinstance(value, str) else repr(value)
+
+
 def _all_or_nothing(question: Question, right: bool) -> Earned:
     return Earned(float(question.points) if right else 0.0)
 
 
 def _letter(value: Any, count: int, what: str) -> int:
     if not (isinstance(value, str) and len(value) == 1 and "a" <= value <= "z"):
-        raise Unreadable(f"{value!r} is not a letter")
+        raise Unreadable(f"{_quoted(value)} is not a letter")
     index = ord(value) - ord("a")
     if index >= count:
         raise Unreadable(f"letter `{value}` names no {what} (there are {count})")
@@ -161,7 +163,7 @@ def _letter(value: Any, count: int, what: str) -> int:
 
 def _letter_list(response: Any, count: int, what: str, empty_allowed: bool = False) -> list[int | None]:
     if not isinstance(response, list):
-        raise Unreadable(f"expected a list of letters, got {response!r}")
+        raise Unreadable(f"expected a list of letters, got {_quoted(response)}")
     return [None if v is None and empty_allowed else _letter(v, count, what) for v in response]
 
 
@@ -193,14 +195,14 @@ def grade_multiple(question: Question, response: Any) -> Earned:
 @grader("true_false")
 def grade_true_false(question: Question, response: Any) -> Earned:
     if not isinstance(response, bool):
-        raise Unreadable(f"expected true or false, got {response!r}")
+        raise Unreadable(f"expected true or false, got {_quoted(response)}")
     return _all_or_nothing(question, response == question.answer)
 
 
 @grader("short")
 def grade_short(question: Question, response: Any) -> Earned:
     if not isinstance(response, str):
-        raise Unreadable(f"expected text, got {response!r}")
+        raise Unreadable(f"expected text, got {_quoted(response)}")
     given = normalize(response)
     if not given:
         return UNANSWERED
@@ -213,7 +215,7 @@ def grade_numeric(question: Question, response: Any) -> Earned:
         return UNANSWERED
     value = parse_number(response) if isinstance(response, str) else response
     if not _is_number(value):
-        raise Unreadable(f"{response!r} is not a number")
+        raise Unreadable(f"{_quoted(response)} is not a number")
     if not (_is_number(question.answer) and _is_number(question.tolerance)):
         raise Unreadable("the question has no numeric answer")
     distance = abs(_decimal(value) - _decimal(question.answer))
@@ -240,5 +242,5 @@ def _share_right(question: Question, given: list[int | None], total: int) -> Ear
         return UNANSWERED
     if not total:
         raise Unreadable("the question has nothing to match or order")
-    right = sum(1 for index, key in zip(given, question.answer) if index is not None and letter(index) == key)
+    right = sum(1 for index, key in zip(given, question.answer, strict=False) if index is not None and letter(index) == key)
     return Earned(question.points * (right / total))

@@ -131,6 +131,7 @@
   }
 
   function show(value) {
+    if (typeof value === "string") return "`" + value + "`";
     return JSON.stringify(value) === undefined ? String(value) : JSON.stringify(value);
   }
 
