@@ -4,7 +4,8 @@ Texts are written as ``[html]`` (the same HTML as the Moodle XML export, with
 the ``dir="rtl"`` wrapper for right-to-left courses) and every GIFT special
 character (``~ = # { } :`` and ``\\``) is escaped with a backslash; line
 breaks become GIFT's ``\\n``. GIFT cannot carry a question's mark, so each
-question is preceded by a ``// points:`` comment (see docs/lms-exports.md).
+question is preceded by a ``// points:`` comment (see docs/lms-exports.md), and
+by ``// [id:<quiz-id>-<question-id>]``, which Moodle 3.6+ imports as its ID number.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ..model import Course, Question, Quiz, letter_index
 from . import Written, exporter, labels, lms_dir
+from .answers import accepted_answers
 from .markup import block_html, inline_html, number, plain
 from .moodle import moodle_literal, option_fraction
 
@@ -65,12 +67,12 @@ def true_false(question: Question, direction: str, language: str) -> list[str]:
 
 @answers_for("short")
 def short_answer(question: Question, direction: str, language: str) -> list[str]:
-    return ["=" + escape(moodle_literal(a)) for a in question.answers]
+    return ["=" + escape(moodle_literal(a)) for a in accepted_answers(question)]
 
 
 @answers_for("numeric")
 def numerical(question: Question, direction: str, language: str) -> list[str]:
-    return ["#" + escape(number(question.answer)) + "\\:"[1:] + ":" + number(question.tolerance or 0)]
+    return ["#" + number(question.answer) + ":" + number(question.tolerance or 0)]
 
 
 def _pair(prompt_html: str, choice: str) -> str:
@@ -80,7 +82,10 @@ def _pair(prompt_html: str, choice: str) -> str:
 @answers_for("matching")
 def matching(question: Question, direction: str, language: str) -> list[str]:
     used = {letter_index(a) for a in question.answer}
-    pairs = [_pair(inline_html(p, direction), plain(question.choices[letter_index(a)])) for p, a in zip(question.prompts, question.answer)]
+    pairs = [
+        _pair(inline_html(p, direction), plain(question.choices[letter_index(a)]))
+        for p, a in zip(question.prompts, question.answer, strict=True)
+    ]
     return pairs + [_pair("", plain(c)) for i, c in enumerate(question.choices) if i not in used]
 
 
@@ -96,18 +101,19 @@ def ordering(question: Question, direction: str, language: str) -> list[str]:
 # -- the file
 
 
-def question_block(question: Question, course: Course) -> str:
+def question_block(quiz: Quiz, question: Question, course: Course) -> str:
+    """Comments (points; ``[id:...]``, Moodle's ID number), then ``::name::[html]text{answers}``."""
     lines = ANSWERS[question.type](question, course.direction, course.language)
     if question.explanation:
         lines.append("####" + escape(block_html(question.explanation, course.direction)))
     head = f"::{escape(str(question.id))}::[html]{escape(block_html(question.prompt, course.direction))}"
-    points = f"// {question.id} ({question.type}), points: {number(question.points)}"
-    return "\n".join([points, head + "{", *("\t" + line for line in lines), "}"])
+    comments = [f"// {question.id} ({question.type}), points: {number(question.points)}", f"// [id:{quiz.id}-{question.id}]"]
+    return "\n".join([*comments, head + "{", *("\t" + line for line in lines), "}"])
 
 
 def quiz_text(course: Course, quiz: Quiz) -> str:
     header = [f"// {quiz.title} ({quiz.id})", "$CATEGORY: $course$/" + quiz.title.replace("/", "//")]
-    return "\n\n".join(["\n".join(header), *(question_block(q, course) for q in quiz.questions)]) + "\n"
+    return "\n\n".join(["\n".join(header), *(question_block(quiz, q, course) for q in quiz.questions)]) + "\n"
 
 
 def write_quiz(course: Course, quiz: Quiz, folder: Path) -> Written:

@@ -63,7 +63,12 @@ def plain(text: str | None) -> str:
     return " ".join(fragment(text).text_content().split())
 
 
-def number(value: float) -> str:
+def decimal(value: float) -> Decimal:
+    """A number by its shortest decimal form (as the author wrote it)."""
+    return value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+
+
+def number(value: float | Decimal) -> str:
     """``3``, ``0.5``, ``-2.25``: never ``3.0`` or ``1e-05``."""
-    written = format(Decimal(repr(float(value))).normalize(), "f")
+    written = format(decimal(value).normalize(), "f")
     return "0" if written in ("-0", "") else written

@@ -17,12 +17,31 @@ from lxml.builder import E
 
 from ..model import Course, Option, Question, Quiz, letter_index
 from . import Written, exporter, labels, lms_dir
+from .answers import accepted_answers
 from .markup import block_html, inline_html, number, plain
 
 # Moodle's grade fractions (question_bank::fraction_options_full), positive half.
 FRACTIONS = (
-    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333,
-    0.3, 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05,
+    1.0,
+    0.9,
+    0.8333333,
+    0.8,
+    0.75,
+    0.7,
+    0.6666667,
+    0.6,
+    0.5,
+    0.4,
+    0.3333333,
+    0.3,
+    0.25,
+    0.2,
+    0.1666667,
+    0.1428571,
+    0.125,
+    0.1111111,
+    0.1,
+    0.05,
 )
 
 
@@ -101,10 +120,13 @@ def _choice_settings(single: bool, target: Target) -> list[etree._Element]:
     return [E.single(flag(single)), E.shuffleanswers(flag(target.shuffle)), E.answernumbering("abc")]
 
 
+def right_or_nothing(option: Option) -> str:
+    return "100" if option.correct else "0"
+
+
 @maps("single", "multichoice")
 def single_choice(question: Question, target: Target) -> list[etree._Element]:
-    fraction = lambda o: "100" if o.correct else "0"  # noqa: E731
-    return _choice_settings(True, target) + _choices(question, target, fraction)
+    return _choice_settings(True, target) + _choices(question, target, right_or_nothing)
 
 
 @maps("multiple", "multichoice")
@@ -121,7 +143,7 @@ def true_false(question: Question, target: Target) -> list[etree._Element]:
 
 @maps("short", "shortanswer")
 def short_answer(question: Question, target: Target) -> list[etree._Element]:
-    answers = [answer("100", moodle_literal(a), text_format="moodle_auto_format") for a in question.answers]
+    answers = [answer("100", moodle_literal(a), text_format="moodle_auto_format") for a in accepted_answers(question)]
     return [E.usecase("0"), *answers]
 
 
@@ -139,7 +161,10 @@ def subquestion(prompt_html: str, choice: str) -> etree._Element:
 
 @maps("matching", "matching")
 def matching(question: Question, target: Target) -> list[etree._Element]:
-    pairs = [subquestion(inline_html(p, target.direction), plain(question.choices[letter_index(a)])) for p, a in zip(question.prompts, question.answer)]
+    pairs = [
+        subquestion(inline_html(p, target.direction), plain(question.choices[letter_index(a)]))
+        for p, a in zip(question.prompts, question.answer, strict=True)
+    ]
     used = {letter_index(a) for a in question.answer}
     distractors = [subquestion("", plain(c)) for i, c in enumerate(question.choices) if i not in used]
     return [E.shuffleanswers(flag(target.shuffle)), *pairs, *distractors]
