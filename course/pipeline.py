@@ -23,6 +23,7 @@ class BuildOptions:
     paper_size: str | None = None
     strict: bool = False
     pdf: bool = True
+    lms: bool = True
 
 
 @dataclass
@@ -61,6 +62,7 @@ def build_course(root: Path, options: BuildOptions, progress=None) -> BuildRepor
 
 
 def _render_all(course: Course, output: Output, options: BuildOptions, progress) -> BuildReport:
+    from .render.quiz_page import write_quiz_pages
     from .render.site import write_assets, write_site
 
     report = BuildReport(out=output.final)
@@ -71,16 +73,30 @@ def _render_all(course: Course, output: Output, options: BuildOptions, progress)
         pdfs = _write_pdfs(course, output, options, progress, report)
     write_site(course, output, pdfs)
     progress.advance("site")
+    write_quiz_pages(course, output)
+    progress.advance("quiz pages")
+    if options.lms:
+        _write_packages(course, output)
+        progress.advance("LMS packages")
     for entry in output.entries:
         report.counts[entry.kind] = report.counts.get(entry.kind, 0) + 1
     return report
 
 
 def _steps(course: Course, options: BuildOptions) -> int:
-    return 1 + ((len(course.modules) + 1) if options.pdf else 0)
+    return 2 + int(options.lms) + ((len(course.modules) + 1 + len(course.quizzes)) if options.pdf else 0)
+
+
+def _write_packages(course: Course, output: Output) -> None:
+    """Stage four: LMS packages and quiz exports, from the model and the written site."""
+    from .package import export_all
+
+    for written in export_all(course, output.root):
+        output.record(Path(written.path).relative_to(output.root).as_posix(), written.kind, quiz=written.quiz)
 
 
 def _write_pdfs(course: Course, output: Output, options: BuildOptions, progress, report: BuildReport) -> dict[str, str]:
+    from .render.paper import write_quiz_papers
     from .render.pdf import PdfRenderer
 
     renderer = PdfRenderer(course, options.paper_size)
@@ -98,4 +114,5 @@ def _write_pdfs(course: Course, output: Output, options: BuildOptions, progress,
     output.record(rel, "course-pdf")
     pdfs["book"] = rel
     progress.advance("course book")
+    report.pages += write_quiz_papers(course, renderer, output, progress)
     return pdfs

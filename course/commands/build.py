@@ -15,6 +15,7 @@ def _configure(parser) -> None:
     parser.add_argument("--out", type=Path, help="output folder (default: DIR/dist)")
     parser.add_argument("--paper", choices=["A4", "Letter"], help="paper size of the PDFs (default: course.yaml paper_size, else A4)")
     parser.add_argument("--no-pdf", action="store_true", help="build the site only, without PDFs")
+    parser.add_argument("--no-lms", action="store_true", help="skip the LMS packages and quiz exports")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
 
@@ -22,7 +23,7 @@ def _configure(parser) -> None:
 @command("build", "build the site, PDFs and LMS packages into DIR/dist (default)", order=0)
 @arguments(_configure)
 def run(args) -> int:
-    options = BuildOptions(out=args.out, paper_size=args.paper, strict=args.strict, pdf=not args.no_pdf)
+    options = BuildOptions(out=args.out, paper_size=args.paper, strict=args.strict, pdf=not args.no_pdf, lms=not args.no_lms)
     with progress_for(sys.stderr, quiet=args.quiet) as progress:
         report = build_course(args.course, options, progress)
     for problem in report.problems:

@@ -1,0 +1,92 @@
+"""Paper quizzes: a sheet for learners and an answer key for trainers, per quiz.
+
+The sheet has questions, tick boxes and lines, in file order (never
+shuffled), and nothing that gives an answer away: no right answers, feedback,
+explanations, sources or trainer notes. The key has all of them, a one-page
+grid for quick marking, and the module's trainer notes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from weasyprint import CSS, HTML
+
+from ..model import Course, Question, Quiz, letter_index
+from ..output import Output
+from .environment import TEMPLATES, display_letter
+from .i18n import translate
+from .pdf import PDF_OPTIONS, PdfRenderer
+
+PAPERS = (  # template, file suffix, manifest kind
+    ("pdf/quiz-sheet.html", "sheet", "quiz-sheet-pdf"),
+    ("pdf/quiz-key.html", "key", "quiz-key-pdf"),
+)
+TYPE_NAMES = {
+    "single": "Single choice",
+    "multiple": "Multiple choice",
+    "true_false": "True or false",
+    "short": "Short answer",
+    "numeric": "Number",
+    "matching": "Matching",
+    "ordering": "Ordering",
+}
+
+
+def write_quiz_papers(course: Course, renderer: PdfRenderer, output: Output, progress=None) -> int:
+    """Write both PDFs of every quiz; return the number of pages written."""
+    quiz_css = CSS(filename=str(TEMPLATES / "pdf" / "quiz.css"), font_config=renderer.font_config, url_fetcher=renderer.fetcher)
+    stylesheets = [*renderer.stylesheets, quiz_css]
+    modules = {module.id: (number, module) for number, module in enumerate(course.modules, start=1)}
+    pages = 0
+    for quiz in course.quizzes:
+        number, module = modules.get(quiz.module, (None, None))
+        context = {"quiz": quiz, "module": module, "number": number, "grid": marking_grid(course, quiz)}
+        for template, suffix, kind in PAPERS:
+            html = renderer.env.get_template(template).render(course=course, letter_index=letter_index, text_dir=text_dir, **context)
+            document = HTML(string=html, base_url=course.root.resolve().as_uri() + "/", url_fetcher=renderer.fetcher)
+            rendered = document.render(stylesheets=stylesheets, font_config=renderer.font_config)
+            rel = f"pdf/quizzes/{quiz.id}-{suffix}.pdf"
+            rendered.write_pdf(output.path(rel), **PDF_OPTIONS)
+            output.record(rel, kind, module=quiz.module, quiz=quiz.id)
+            pages += len(rendered.pages)
+        if progress is not None:
+            progress.advance(f"quiz papers {quiz.id}")
+    return pages
+
+
+def text_dir(text: str) -> str:
+    """The direction of a text by its first strong character (WeasyPrint has no ``dir="auto"``)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def marking_grid(course: Course, quiz: Quiz) -> list[dict]:
+    """One row per question for the key's grid: number, type, right answer, points."""
+    rows = []
+    for number, question in enumerate(quiz.questions, start=1):
+        name = translate(course.language, TYPE_NAMES[question.type])
+        rows.append({"number": number, "type": name, "answer": right_answer(course.language, question), "points": question.points})
+    return rows
+
+
+def right_answer(language: str, question: Question) -> str:
+    """The right answer in a few characters, with the letters the sheet shows."""
+    separator = translate(language, ", ")
+    if question.type in ("single", "multiple"):
+        return separator.join(display_letter(i, language) for i, option in enumerate(question.options) if option.correct)
+    if question.type == "true_false":
+        return translate(language, "True" if question.answer else "False")
+    if question.type == "short":
+        return " / ".join(question.answers)
+    if question.type == "numeric":
+        return f"{question.answer} ± {question.tolerance}" if question.tolerance else str(question.answer)
+    labels = [display_letter(letter_index(key), language) for key in question.answer]
+    if question.type == "matching":
+        return separator.join(f"{n}: {label}" for n, label in enumerate(labels, start=1))
+    return separator.join(labels)
