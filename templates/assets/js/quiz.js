@@ -34,6 +34,10 @@
  *                       fill those given; unknown ids and letters are ignored
  *   submit()            grade what is on the page, show it, store it and
  *                       return the result
+ *   useStorage(on)      false: forget this quiz's stored state and keep
+ *                       nothing in localStorage from now on (an LMS that
+ *                       keeps the learner's answers calls this, so nothing
+ *                       stays behind on a shared computer); true: resume
  *   onResult(callback)  callback(result) after every grading by submit()
  *                       or the page's button (not when restored on reload)
  *   result: {quiz, score, max, percent, passed, pass_mark,
@@ -116,7 +120,20 @@
     return null;
   }
 
+  let storageOn = true;
+
+  function useStorage(enabled) {
+    storageOn = Boolean(enabled);
+    if (storageOn) return save();
+    try {
+      window.localStorage.removeItem(quiz.storage_key);
+    } catch (error) {
+      // Nothing stored, or storage blocked: nothing to forget.
+    }
+  }
+
   function save() {
+    if (!storageOn) return;
     try {
       window.localStorage.setItem(quiz.storage_key, JSON.stringify(state));
     } catch (error) {
@@ -493,6 +510,7 @@
     onResult: (callback) => {
       callbacks.push(callback);
     },
+    useStorage: useStorage,
   };
 
   start();

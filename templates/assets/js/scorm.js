@@ -488,7 +488,9 @@
     if (!handle) return;
 
     for (const input of form.querySelectorAll('input[type="text"]')) input.maxLength = session.textCap;
-    // The LMS's copy wins over this browser's: another learner may have used it.
+    // The LMS's copy wins over this browser's: another learner may have used
+    // it; and the browser keeps nothing, so nothing stays on a shared computer.
+    if (quiz.useStorage) quiz.useStorage(false);
     quiz.setResponses(handle.saved() || {});
     quiz.onResult((result) => handle.report(result, data.questions, window.CourseGrading.parseNumber));
     const save = () => handle.save(quiz.getResponses());
