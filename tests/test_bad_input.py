@@ -158,3 +158,11 @@ def test_warnings_pass_unless_strict(english_copy, capsys):
 def test_not_a_course_folder(tmp_path, capsys):
     assert main(["check", "--course", str(tmp_path)]) == 1
     assert "course.yaml: no course.yaml" in capsys.readouterr().err
+
+
+def test_modules_list_of_mappings_is_an_error_not_a_crash(english_copy, capsys):
+    _edit(english_copy / "course.yaml", "  - customs-basics\n", "  - id: customs-basics\n")
+    assert main(["check", "--course", str(english_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "course.yaml:8: entry 1 of `modules` must be text, found a mapping" in err, err
+    assert "Traceback" not in err

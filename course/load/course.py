@@ -86,8 +86,8 @@ def _load_modules(root: Path, problems: list[Problem]) -> dict[str, Module]:
 
 def _order_modules(modules: dict[str, Module], present: set[str], settings: dict, problems: list[Problem]) -> list[Module]:
     order = settings.get("modules")
-    if not isinstance(order, list):
-        return list(modules.values())
+    if not isinstance(order, list) or not all(isinstance(m, str) for m in order):
+        return list(modules.values())  # a malformed list is reported by the key check
     found = Problems("course.yaml")
     seen = set()
     for index, module_id in enumerate(order):

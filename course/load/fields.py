@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..problems import Problems
-from .yamlfile import key_line
+from .yamlfile import item_line, key_line
 
 _TYPE_NAMES = {
     "string": "text",
@@ -84,6 +84,11 @@ def _check_value(data, name: str, value, key: Key, problems: Problems) -> None:
     if value is None and not key.required:
         return
     line = key_line(data, name)
+    if key.kind == "string-list" and isinstance(value, list):
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                problems.error(item_line(value, index), f"entry {index + 1} of `{name}` must be text, found {describe(item)}")
+        return
     if not is_kind(value, key.kind):
         problems.error(line, f"`{name}` must be {_TYPE_NAMES[key.kind]}, found {describe(value)}")
         return

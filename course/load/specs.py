@@ -1,4 +1,8 @@
-"""The key tables of every mapping in the course format (course-format.md)."""
+"""The key tables of every mapping in the course format (course-format.md).
+
+The validator (``fields.check_mapping``) and the JSON Schema
+(``course/schema.py``) both read these tables, so they cannot disagree.
+"""
 
 from __future__ import annotations
 
@@ -10,76 +14,102 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 COURSE = {
     "title": Key("string", required=True, description="Course title"),
-    "subtitle": Key("string"),
-    "organisation": Key("string"),
+    "subtitle": Key("string", description="A line under the title"),
+    "organisation": Key("string", description="Who gives the course"),
     "description": Key("string", description="A sentence or two shown on the home page (extension)"),
-    "language": Key("string", description="BCP 47 tag; ar, fa, he, ur are right-to-left"),
+    "language": Key("string", description="BCP 47 tag, default ar; ar, fa, he, ur are right-to-left"),
     "pass_mark": Key("number", minimum=0, description="Percent, default 70"),
-    "modules": Key("string-list", description="Ordered module ids"),
-    "version": Key("any"),
+    "modules": Key("string-list", description="Ordered module ids (file names without .md); default: file-name order"),
+    "version": Key("any", description="Version of the course, shown in the footer"),
     "paper_size": Key("string", description="A4 (default) or Letter (extension)"),
 }
 
 MODULE = {
-    "title": Key("string", required=True),
-    "summary": Key("string"),
-    "objectives": Key("string-list"),
-    "duration_minutes": Key("integer", minimum=1),
-    "keywords": Key("string-list"),
-    "sources": Key("string-list"),
-    "key_terms": Key("string-list", description="Glossary terms this module teaches (extension)"),
+    "title": Key("string", required=True, description="Module title"),
+    "summary": Key("string", description="A sentence or two on what the module covers"),
+    "objectives": Key("string-list", description="Learning objectives; a question names one with `objective: N` (1-based)"),
+    "duration_minutes": Key("integer", minimum=1, description="Expected study time in minutes"),
+    "keywords": Key("string-list", description="Keywords"),
+    "sources": Key("string-list", description="Documents the module draws on"),
+    "key_terms": Key("string-list", description="Glossary terms this module teaches, by term or abbreviation (extension)"),
 }
 
 GLOSSARY_ENTRY = {
-    "term": Key("string", required=True),
-    "abbreviation": Key("string"),
-    "translation": Key("string"),
-    "definition": Key("string", required=True),
+    "term": Key("string", required=True, description="The term as the course uses it"),
+    "abbreviation": Key("string", description="Its abbreviation, e.g. API"),
+    "translation": Key("string", description="The term in another language"),
+    "definition": Key("string", required=True, description="What it means (Markdown)"),
 }
 
 QUIZ = {
-    "id": Key("string", required=True),
-    "module": Key("string", required=True),
-    "title": Key("string", required=True),
-    "pass_mark": Key("number", minimum=0),
-    "shuffle": Key("boolean"),
-    "questions": Key("list", required=True),
+    "id": Key("string", required=True, description="Quiz id, unique in the course: lower-case letters, digits and -"),
+    "module": Key("string", required=True, description="Id of the module the quiz belongs to"),
+    "title": Key("string", required=True, description="Quiz title"),
+    "pass_mark": Key("number", minimum=0, description="Percent; default: course.yaml pass_mark"),
+    "shuffle": Key("boolean", description="On the web page, show options in a shuffled order"),
+    "questions": Key("list", required=True, description="The questions, in order"),
 }
 
 QUESTION_COMMON = {
-    "id": Key("any", required=True),
-    "type": Key("string", required=True),
-    "prompt": Key("string", required=True),
-    "points": Key("number", minimum=0, exclusive_minimum=True),
-    "explanation": Key("string"),
-    "source": Key("mapping"),
+    "id": Key("any", required=True, description="Question id, unique inside the quiz"),
+    "type": Key("string", required=True, description="single, multiple, true_false, short, numeric, matching or ordering"),
+    "prompt": Key("string", required=True, description="The question (Markdown)"),
+    "points": Key("number", minimum=0, exclusive_minimum=True, description="Points, > 0, default 1"),
+    "explanation": Key("string", description="Shown after grading (Markdown)"),
+    "source": Key("mapping", description="Where the fact comes from"),
     "objective": Key("integer", minimum=1, description="1-based objective of the module (extension)"),
 }
 
 QUESTION_BY_TYPE = {
-    "single": {"options": Key("list", required=True)},
-    "multiple": {"options": Key("list", required=True)},
-    "true_false": {"answer": Key("boolean", required=True)},
-    "short": {"answers": Key("list", required=True)},
-    "numeric": {"answer": Key("number", required=True), "tolerance": Key("number", minimum=0)},
-    "matching": {
-        "prompts": Key("list", required=True),
-        "choices": Key("list", required=True),
-        "answer": Key("list", required=True),
+    "single": {"options": Key("list", required=True, description="2 to 10 options, exactly one `correct: true`")},
+    "multiple": {"options": Key("list", required=True, description="2 to 10 options, at least one `correct: true`")},
+    "true_false": {"answer": Key("boolean", required=True, description="true or false")},
+    "short": {"answers": Key("list", required=True, description="Accepted answers (compared after normalisation)")},
+    "numeric": {
+        "answer": Key("number", required=True, description="The right value"),
+        "tolerance": Key("number", minimum=0, description="Accepted distance from the answer, default 0"),
     },
-    "ordering": {"items": Key("list", required=True), "answer": Key("list", required=True)},
+    "matching": {
+        "prompts": Key("list", required=True, description="At least 2 prompts"),
+        "choices": Key("list", required=True, description="At least as many choices as prompts"),
+        "answer": Key("list", required=True, description="One choice letter (a, b, ...) per prompt"),
+    },
+    "ordering": {
+        "items": Key("list", required=True, description="At least 2 items, in display order"),
+        "answer": Key("list", required=True, description="The item letters in the right order"),
+    },
 }
 
+QUESTION_TYPES = tuple(QUESTION_BY_TYPE)
+
 OPTION = {
-    "text": Key("any", required=True),
-    "correct": Key("boolean"),
-    "feedback": Key("string"),
+    "text": Key("any", required=True, description="The option (Markdown)"),
+    "correct": Key("boolean", description="true for a right option"),
+    "feedback": Key("string", description="Shown when the learner picked this option"),
 }
 
 SOURCE = {
-    "document": Key("string", required=True),
-    "quote": Key("string"),
+    "document": Key("string", required=True, description="The document: a file name (e.g. 001_374d37579f10f3bc.txt) or a citation"),
+    "quote": Key("string", description="Exact words from that document"),
 }
+
+# What list and mapping values hold, by key name: the loaders walk these in
+# code; the JSON Schema reads them from here.
+TEXT = "text"  # a non-empty text (numbers are read as text)
+LETTER = "letter"  # a letter a, b, c, ... naming an option, choice or item
+CONTAINS = {
+    "questions": "question",
+    "options": OPTION,
+    "source": SOURCE,
+    "answers": TEXT,
+    "prompts": TEXT,
+    "choices": TEXT,
+    "items": TEXT,
+    "answer": LETTER,
+}
+
+# Keys whose values are ids (ID_PATTERN): course.yaml `modules`, a quiz's `id` and `module`, a question's `id`.
+ID_KEYS = frozenset({"id", "module", "modules"})
 
 
 def question_spec(question_type: str) -> dict[str, Key]:

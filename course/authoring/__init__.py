@@ -1,0 +1,1 @@
+"""Tools for course authors: ``new`` (skeletons) and ``serve`` (live preview)."""

@@ -1,0 +1,129 @@
+"""``new module``: a module and its quiz skeleton, listed in course.yaml.
+
+The skeletons are Jinja templates in ``templates/scaffold/`` (one pair per
+language, English when the course's language has none). They are valid
+course files that pass ``check``, with ``TODO`` wherever the author has to
+write, so ``check`` warns until every placeholder is replaced.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from ..load import specs
+from ..load.yamlfile import parse_yaml, read_text
+from ..problems import CourseError, Problem, Problems
+from ..render.environment import TEMPLATES
+from .course_yaml import ListingError, add_module, scalar
+
+SCAFFOLD = TEMPLATES / "scaffold"
+QUIZ_SCHEMA = TEMPLATES.parent / "schema" / "quiz.schema.json"
+
+
+@dataclass
+class Scaffold:
+    """What ``new module`` wrote, relative to the course root."""
+
+    written: list[str] = field(default_factory=list)
+    listed: bool = False  # the id was added to course.yaml's `modules`
+
+
+def new_module(root: Path, module_id: str, title: str) -> Scaffold:
+    """Write modules/ID.md and quizzes/ID-quiz.yaml and list ID in course.yaml; all or nothing."""
+    root = Path(root)
+    targets = {f"modules/{module_id}.md": "module", f"quizzes/{module_id}-quiz.yaml": "quiz"}
+    _refuse(root, module_id, title, targets)
+    settings_text = _course_text(root)
+    listed_text = _listed(settings_text, module_id)
+    values = _values(root, module_id, title, parse_yaml(settings_text, Problems("course.yaml")) or {})
+    pages = {rel: _render(kind, values) for rel, kind in targets.items()}
+    result = Scaffold()
+    for rel, text in pages.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+        result.written.append(rel)
+    if listed_text != settings_text:
+        _replace(root / "course.yaml", listed_text)
+        result.listed = True
+    return result
+
+
+def _refuse(root: Path, module_id: str, title: str, targets: dict[str, str]) -> None:
+    if not specs.ID_PATTERN.match(module_id):
+        raise CourseError(
+            [
+                Problem(
+                    f"modules/{module_id}.md",
+                    None,
+                    f"module id `{module_id}` is malformed: "
+                    "use lower-case letters, digits and `-`, starting with a letter or digit (e.g. `customs-basics`)",
+                )
+            ]
+        )
+    if not title.strip():
+        raise CourseError([Problem(f"modules/{module_id}.md", None, 'the title is empty: give one with --title "..."')])
+    existing = [rel for rel in targets if (root / rel).exists()]
+    if existing:
+        raise CourseError(
+            [Problem(rel, None, "already exists; `new` never overwrites a file: choose another id or edit it") for rel in existing]
+        )
+
+
+def _course_text(root: Path) -> str:
+    path = root / "course.yaml"
+    if not path.is_file():
+        raise CourseError([Problem("course.yaml", None, f"no course.yaml in {root}: is this a course folder? (use --course DIR)")])
+    found = Problems("course.yaml")
+    text = read_text(path, found)
+    if text is None:
+        raise CourseError(found)
+    return text
+
+
+def _listed(text: str, module_id: str) -> str:
+    try:
+        return add_module(text, module_id)
+    except ListingError as error:
+        raise CourseError([Problem("course.yaml", None, f"{error}: fix it, then run `new` again")]) from error
+
+
+def _values(root: Path, module_id: str, title: str, settings: dict) -> dict:
+    quizzes = (root / "quizzes").resolve()
+    # a relative path only inside this repository: elsewhere it would name this machine's folders
+    inside = QUIZ_SCHEMA.is_file() and quizzes.is_relative_to(QUIZ_SCHEMA.parent.parent)
+    schema = os.path.relpath(QUIZ_SCHEMA, quizzes).replace(os.sep, "/") if inside else None
+    return {
+        "id": module_id,
+        "quiz_id": f"{module_id}-quiz",
+        "title": title.strip(),
+        "schema": schema,
+        "language": str(settings.get("language") or "ar") if isinstance(settings, dict) else "ar",
+    }
+
+
+def _render(kind: str, values: dict) -> str:
+    env = _environment()
+    language = values["language"].split("-")[0].lower()
+    name = next(n for n in (f"{kind}.{language}.j2", f"{kind}.en.j2") if (SCAFFOLD / n).is_file())
+    return env.get_template(name).render(**values)
+
+
+def _environment() -> jinja2.Environment:
+    # Markdown and YAML, not HTML: values go through the `yaml` filter instead of HTML escaping
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SCAFFOLD)), autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
+    )  # noqa: S701
+    env.filters["yaml"] = scalar
+    return env
+
+
+def _replace(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.new")
+    temporary.write_text(text, encoding="utf-8", newline="")
+    os.replace(temporary, path)
