@@ -1,0 +1,95 @@
+"""The Starlette application: routes, middleware, error pages, start and stop."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from sqlalchemy import select
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from ..load import load_course
+from ..problems import CourseError
+from . import tables as t
+from .config import ClassroomConfig
+from .db import Database
+from .errors import Refused
+from .middleware import BodyLimit, BrowserCookies
+from .migrations import migrate
+from .pages import quiz_pages
+from .routes import api, learner, reports, trainer, verify
+from .state import Classroom
+from .web import SignInNeeded, json_response, render, see_other
+
+log = logging.getLogger("course.classroom")
+
+
+def load_classroom(config: ClassroomConfig) -> Classroom:
+    course, problems = load_course(config.course_root)
+    if course is None:
+        raise CourseError(problems)
+    database = Database(config.db_url)
+    return Classroom(config, course, database, quiz_pages(course, config.site_dir))
+
+
+def create_app(config: ClassroomConfig) -> Starlette:
+    room = load_classroom(config)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        room.database.start()
+        migrate(room.database)
+        room.secret = room.database.read_now(lambda c: c.scalar(select(t.settings.c.value).where(t.settings.c.key == "secret")))
+        yield
+        room.database.close()
+
+    routes = [*learner.ROUTES, *api.ROUTES, *trainer.ROUTES, *reports.ROUTES, *verify.ROUTES]
+    routes.append(Mount("/", app=StaticFiles(directory=str(config.site_dir), html=True), name="site"))
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(BodyLimit, limit=config.max_body), Middleware(BrowserCookies, secure=config.secure_cookies)],
+        exception_handlers={Refused: refused, SignInNeeded: sign_in_needed, HTTPException: http_error, Exception: server_error},
+    )
+    app.state.classroom = room
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/classroom/api/") or "application/json" in request.headers.get("accept", "")
+
+
+async def refused(request: Request, error: Refused) -> Response:
+    headers = {"Retry-After": str(error.details["retry_after"])} if "retry_after" in error.details else {}
+    if _wants_json(request):
+        response = json_response({"error": error.message, **error.details}, status_code=error.status)
+    elif error.status == 429 and request.url.path == "/trainer/login":
+        response = await trainer.locked_out(request, error)
+    else:
+        response = render(request, "classroom/error.html", status_code=error.status, message=error.message)
+    response.headers.update(headers)
+    return response
+
+
+async def sign_in_needed(request: Request, _error: SignInNeeded) -> Response:
+    if _wants_json(request):
+        return json_response({"error": "sign in as a trainer first"}, status_code=401)
+    return see_other("/trainer/login")
+
+
+async def http_error(request: Request, error: HTTPException) -> Response:
+    message = error.detail if isinstance(error.detail, str) else "the request was refused"
+    if _wants_json(request):
+        return json_response({"error": message}, status_code=error.status_code)
+    return render(request, "classroom/error.html", status_code=error.status_code, message=message)
+
+
+async def server_error(request: Request, error: Exception) -> Response:
+    log.exception("unexpected error on %s", request.url.path, exc_info=error)
+    return json_response({"error": "internal error"}, status_code=500)

@@ -1,0 +1,1 @@
+"""The HTTP endpoints, one module per audience: learners, the quiz API, trainers, verification."""

@@ -1,0 +1,83 @@
+"""The Jinja environment of ``templates/classroom`` (autoescape on) in the course's language.
+
+Its interface strings come from the site's catalogs plus this package's own
+``locale/<language>/LC_MESSAGES/classroom.po``; English msgids are the
+fallback, as for the site.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import io
+from pathlib import Path
+
+import jinja2
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from ..model import text_direction
+from ..render.environment import TEMPLATES, display_letter, number
+from ..render.i18n import translations
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+CSS_FILE = TEMPLATES / "classroom" / "classroom.css"
+SCRIPT_FILE = TEMPLATES / "assets" / "js" / "classroom.js"
+
+
+@functools.cache
+def classroom_translations(language: str):
+    merged = translations(language)
+    primary = (language or "en").split("-")[0].lower()
+    for po in sorted((LOCALE_DIR / primary / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=primary)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        own = Translations(buffer)
+        if isinstance(merged, Translations):
+            own.merge(merged)  # into the new catalog: the site's cached one is never changed
+        merged = own
+    return merged
+
+
+def when(timestamp: float | None) -> str:
+    """A stored time (epoch seconds) as the server's local time, to the minute."""
+    if timestamp is None:
+        return ""
+    return datetime.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+
+
+def form_time(timestamp: float | None) -> str:
+    """The value of an ``<input type="datetime-local">``."""
+    return "" if timestamp is None else datetime.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%dT%H:%M")
+
+
+@functools.cache
+def environment(language: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_translations(classroom_translations(language), newstyle=True)
+    # A message made in Python (it may quote what a user sent): looked up, never
+    # %-formatted or marked safe, unlike ``_()``, so autoescape still applies.
+    env.filters["translate"] = lambda message: str(classroom_translations(language).gettext(str(message)))
+    env.filters["number"] = number
+    env.filters["when"] = when
+    env.filters["form_time"] = form_time
+    env.globals["display_letter"] = lambda index: display_letter(index, language)
+    env.globals["language"] = language
+    env.globals["direction"] = text_direction(language)
+    return env
+
+
+def gettext(language: str, message: str, **values) -> str:
+    text = classroom_translations(language).gettext(message)
+    return text % values if values else text
