@@ -23,7 +23,9 @@ class PlainProgress:
 
 class BarProgress:
     def __init__(self, stream):
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(file=stream))
+        self.bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(file=stream)
+        )
 
     def start(self, total: int) -> None:
         self.task = self.bar.add_task("building", total=total)

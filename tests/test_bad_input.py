@@ -63,7 +63,11 @@ def missing_image(root):
 
 
 def unknown_key(root):
-    _edit(root / "quizzes/customs-basics-quiz.yaml", "      - text: The carrier\n        correct: true\n", "      - text: The carrier\n        corect: true\n        correct: true\n")
+    _edit(
+        root / "quizzes/customs-basics-quiz.yaml",
+        "      - text: The carrier\n        correct: true\n",
+        "      - text: The carrier\n        corect: true\n        correct: true\n",
+    )
 
 
 def wrong_type(root):

@@ -50,7 +50,10 @@ def test_rebuild_replaces_the_output_whole(english_copy: Path, tmp_path: Path):
 def test_progress_is_plain_lines_when_not_a_terminal(english_copy: Path, tmp_path: Path):
     result = subprocess.run(
         [sys.executable, "build.py", "--course", str(english_copy), "--out", str(tmp_path / "o")],
-        capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent, check=False,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
@@ -79,7 +82,15 @@ def test_check_writes_nothing(english_copy: Path, capsys):
 
 
 def test_direction_follows_language():
-    assert [text_direction(x) for x in ("ar", "fa-IR", "he", "ur", "en", "fr", "ar-EG")] == ["rtl", "rtl", "rtl", "rtl", "ltr", "ltr", "rtl"]
+    assert [text_direction(x) for x in ("ar", "fa-IR", "he", "ur", "en", "fr", "ar-EG")] == [
+        "rtl",
+        "rtl",
+        "rtl",
+        "rtl",
+        "ltr",
+        "ltr",
+        "rtl",
+    ]
 
 
 def test_english_pages_are_left_to_right(english_build: Path):

@@ -99,7 +99,9 @@ def _order_modules(modules: dict[str, Module], present: set[str], settings: dict
         seen.add(module_id)
     for module_id in modules:
         if module_id not in seen:
-            found.warning(key_line(settings, "modules"), f"modules/{module_id}.md is not listed in `modules`, so it is left out of the course")
+            found.warning(
+                key_line(settings, "modules"), f"modules/{module_id}.md is not listed in `modules`, so it is left out of the course"
+            )
     problems += found
     return [modules[m] for m in dict.fromkeys(order) if m in modules]
 
@@ -118,7 +120,10 @@ def _load_quizzes(root: Path, course: Course, present: set[str], problems: list[
         if quiz.id in seen:
             extra.error(1, f"quiz id `{quiz.id}` is also used by {seen[quiz.id]}")
         if quiz.module not in module_ids and quiz.module not in present:
-            extra.error(quiz.module_line, f"`module` names `{quiz.module}`, which is not a module of this course ({', '.join(sorted(module_ids)) or 'none'})")
+            extra.error(
+                quiz.module_line,
+                f"`module` names `{quiz.module}`, which is not a module of this course ({', '.join(sorted(module_ids)) or 'none'})",
+            )
         seen.setdefault(quiz.id, display)
         problems += extra
         quizzes.append(quiz)

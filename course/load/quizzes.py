@@ -47,7 +47,9 @@ def load_quiz_file(path: Path, display_path: str, default_pass_mark: float = 70)
 def _check_id(data, key: str, problems: Problems) -> None:
     value = data.get(key)
     if isinstance(value, str) and not specs.ID_PATTERN.match(value):
-        problems.error(key_line(data, key), f"`{key}` `{value}` is malformed: use lower-case letters, digits and `-`, starting with a letter or digit")
+        problems.error(
+            key_line(data, key), f"`{key}` `{value}` is malformed: use lower-case letters, digits and `-`, starting with a letter or digit"
+        )
 
 
 def _load_questions(data, problems: Problems) -> list[Question]:
@@ -209,4 +211,4 @@ CHECKS = {
 def _warn_all_of_the_above(question: Question, problems: Problems) -> None:
     for index, option in enumerate(question.options):
         if ALL_OF_THE_ABOVE.search(option.text):
-            problems.warning(question.line, f"option {letter(index)} (\"{option.text}\") depends on position, but the quiz is shuffled")
+            problems.warning(question.line, f'option {letter(index)} ("{option.text}") depends on position, but the quiz is shuffled')
