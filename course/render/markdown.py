@@ -125,7 +125,8 @@ def _check_links(course: Course, module: Module, found, anchors, problems: Probl
 def _check_image(course, module, src, alt, display, line, problems) -> None:
     parts = urlsplit(src)
     if parts.scheme or parts.netloc:
-        problems.append(_problem(display, line, f"image `{src}` is loaded from the network; put the file in modules/{module.id}/ so the course works offline"))
+        message = f"image `{src}` is loaded from the network; put the file in modules/{module.id}/ so the course works offline"
+        problems.append(_problem(display, line, message))
         return
     folder = (course.root / "modules").resolve()
     path = (folder / unquote(parts.path)).resolve()
