@@ -39,7 +39,14 @@ class PageWatch:
         self.errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED is the browser cancelling a load because the page is
+        # navigating away or unloading (a test moving on), not a missing or
+        # blocked file: those fail with their own codes and are kept.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.errors.append(f"request failed: {request.url} {request.failure}")
 
 
 def run_axe(page, include_moderate: bool = False) -> list[dict]:
