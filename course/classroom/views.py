@@ -9,38 +9,23 @@ from __future__ import annotations
 
 import datetime
 import functools
-import io
 from pathlib import Path
 
 import jinja2
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
 
 from ..model import text_direction
 from ..render.environment import TEMPLATES, display_letter, number
-from ..render.i18n import translations
+from ..render.i18n import LOCALE_DIR as I18N_DIR
+from ..render.i18n import catalogs
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 CSS_FILE = TEMPLATES / "classroom" / "classroom.css"
 SCRIPT_FILE = TEMPLATES / "assets" / "js" / "classroom.js"
 
 
-@functools.cache
 def classroom_translations(language: str):
-    merged = translations(language)
-    primary = (language or "en").split("-")[0].lower()
-    for po in sorted((LOCALE_DIR / primary / "LC_MESSAGES").glob("*.po")):
-        with po.open("rb") as handle:
-            catalog = read_po(handle, locale=primary)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        own = Translations(buffer)
-        if isinstance(merged, Translations):
-            own.merge(merged)  # into the new catalog: the site's cached one is never changed
-        merged = own
-    return merged
+    """The site's catalogs and the classroom's own, merged."""
+    return catalogs(language, (I18N_DIR, LOCALE_DIR))
 
 
 def when(timestamp: float | None) -> str:

@@ -54,3 +54,9 @@ def discover() -> dict[str, Command]:
 
 def add_course_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", type=Path, default=Path("."), help="the course folder (default: the current folder)")
+
+
+def needs_extra(missing: ImportError, extra: str = "classroom") -> int:
+    """Exit 1 with the install line when a command's optional packages are missing."""
+    print(f"this command needs the `{extra}` extra ({missing.name} is missing): pip install -e '.[{extra}]'")
+    return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -17,17 +18,29 @@ def _configure(parser) -> None:
     parser.add_argument("--no-pdf", action="store_true", help="build the site only, without PDFs")
     parser.add_argument("--no-lms", action="store_true", help="skip the LMS packages and quiz exports")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--clean", action="store_true", help="render everything again, ignoring what earlier builds made")
+    parser.add_argument("--jobs", type=_jobs, metavar="N", help="processes that render PDFs (default: every core; 1: in this process)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def _jobs(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("--jobs needs 1 or more")
+    return number
 
 
 @command("build", "build the site, PDFs and LMS packages into DIR/dist (default)", order=0)
 @arguments(_configure)
 def run(args) -> int:
-    options = BuildOptions(out=args.out, paper_size=args.paper, strict=args.strict, pdf=not args.no_pdf, lms=not args.no_lms)
+    options = BuildOptions(
+        out=args.out, paper_size=args.paper, strict=args.strict, pdf=not args.no_pdf, lms=not args.no_lms, clean=args.clean, jobs=args.jobs
+    )
     with progress_for(sys.stderr, quiet=args.quiet) as progress:
         report = build_course(args.course, options, progress)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     summary = ", ".join(f"{count} {kind}" for kind, count in sorted(report.counts.items()))
-    print(f"built {report.out}: {summary}; {report.pages} PDF pages", file=sys.stderr)
+    print(f"built {report.out}: {summary}; {report.pages} PDF pages; {len(report.rendered)} written, {len(report.reused)} unchanged",
+          file=sys.stderr)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import add_course_argument, arguments, command
+from . import add_course_argument, arguments, command, needs_extra
 
 
 def _configure(parser) -> None:
@@ -25,6 +25,5 @@ def run(args) -> int:
     try:
         from ..classroom.server import serve
     except ImportError as missing:
-        print(f"classroom mode needs its extra packages ({missing.name}): pip install -e '.[classroom]'")
-        return 1
+        return needs_extra(missing)
     return serve(args)

@@ -6,7 +6,7 @@ import getpass
 import os
 import sys
 
-from . import add_course_argument, arguments, command
+from . import add_course_argument, arguments, command, needs_extra
 
 
 def _configure(parser) -> None:
@@ -28,8 +28,7 @@ def run(args) -> int:
         from ..classroom.migrations import current_version, migrate
         from ..classroom.trainers import set_password
     except ImportError as missing:
-        print(f"classroom mode needs its extra packages ({missing.name}): pip install -e '.[classroom]'")
-        return 1
+        return needs_extra(missing)
 
     database = Database(args.db or default_db_url(args.course))
     try:

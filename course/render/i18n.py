@@ -23,20 +23,30 @@ def available_languages() -> list[str]:
     return sorted(p.name for p in LOCALE_DIR.iterdir() if list((p / "LC_MESSAGES").glob("*.po")))
 
 
-@functools.cache
 def translations(language: str) -> NullTranslations:
     """Every ``.po`` catalog of the language (site, quiz, paper...), merged."""
+    return catalogs(language, (LOCALE_DIR,))
+
+
+@functools.cache
+def catalogs(language: str, folders: tuple[Path, ...]) -> NullTranslations:
+    """The ``.po`` catalogs of a language from several locale folders, merged in order."""
     primary = (language or "en").split("-")[0].lower()
     merged = NullTranslations()
-    for po in sorted((LOCALE_DIR / primary / "LC_MESSAGES").glob("*.po")):
-        with po.open("rb") as handle:
-            catalog = read_po(handle, locale=primary)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        loaded = Translations(buffer)
-        merged = loaded if isinstance(merged, NullTranslations) and not isinstance(merged, Translations) else merged.merge(loaded)
+    for folder in folders:
+        for po in sorted((folder / primary / "LC_MESSAGES").glob("*.po")):
+            loaded = _compile(po, primary)
+            merged = merged.merge(loaded) if isinstance(merged, Translations) else loaded
     return merged
+
+
+def _compile(po: Path, locale: str) -> Translations:
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
 
 
 def translate(language: str, message: str, **values) -> str:
