@@ -2,7 +2,9 @@
 
 A build that fails leaves an existing output folder exactly as it was; a
 build that succeeds replaces it in one rename. Every file written is recorded
-with its kind and SHA-256 for ``manifest.json``.
+with its kind and SHA-256 for ``manifest.json``. A file an earlier build made
+and this one reuses is linked in from the current folder (hard link, else a
+copy) before the swap, so the new folder is whole on its own.
 """
 
 from __future__ import annotations
@@ -37,9 +39,23 @@ class Output:
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
-    def record(self, rel: str, kind: str, module: str | None = None, quiz: str | None = None) -> None:
-        digest = hashlib.sha256(self.path(rel).read_bytes()).hexdigest()
-        self.entries.append(Entry(rel, kind, module, quiz, digest))
+    def record(self, rel: str, kind: str, module: str | None = None, quiz: str | None = None, sha256: str | None = None) -> None:
+        """Add a written file to the manifest (``sha256`` when it is already known)."""
+        if sha256 is None:
+            with open(self.path(rel), "rb") as handle:
+                sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+        self.entries.append(Entry(rel, kind, module, quiz, sha256))
+
+    def link(
+        self, source: Path, rel: str, kind: str, module: str | None = None, quiz: str | None = None, sha256: str | None = None
+    ) -> None:
+        """Put an existing file at ``rel`` without copying its bytes where the file system allows."""
+        target = self.path(rel)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.record(rel, kind, module, quiz, sha256)
 
     def write_text(self, rel: str, text: str, kind: str, module: str | None = None, quiz: str | None = None) -> None:
         self.path(rel).write_text(text, encoding="utf-8")

@@ -1,14 +1,26 @@
 """The build, stage by stage: load -> model -> render -> package.
 
 ``check_course`` stops after validation; ``build_course`` renders into a
-temporary folder and swaps it in only when everything was written.
+temporary folder and swaps it in only when everything was written. Builds
+are incremental: an output is rendered again only when something it is made
+of changed (``course.depends``); everything else is linked in from the last
+build (``course.incremental``), whose record is kept beside the output
+folder (``course.cache``). When no input changed at all, nothing is loaded:
+the last output is verified and linked into a fresh folder, and the last
+build's warnings are reported again. ``clean`` ignores the record.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fingerprint
+from .cache import BuildCache
 from .load import load_course
 from .model import Course
 from .output import Output
@@ -24,6 +36,10 @@ class BuildOptions:
     strict: bool = False
     pdf: bool = True
     lms: bool = True
+    clean: bool = False  # ignore what earlier builds made
+    # Processes for the PDFs (default: every core; 1: this process). They start as with multiprocessing's
+    # "spawn": a script calling build_course with PDFs guards its entry point with `if __name__ == "__main__":`.
+    jobs: int | None = None
 
 
 @dataclass
@@ -32,87 +48,156 @@ class BuildReport:
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     pages: int = 0
+    rendered: list[str] = field(default_factory=list)  # outputs written this time
+    reused: list[str] = field(default_factory=list)  # outputs taken unchanged from the last build
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent in each stage
 
 
-def check_course(root: Path, strict: bool = False) -> tuple[Course | None, list[Problem]]:
+def check_course(root: Path, strict: bool = False, derived: dict | None = None) -> tuple[Course | None, list[Problem]]:
     """Load, validate and render the Markdown in memory; write nothing."""
     course, problems = load_course(root)
     if course is not None:
-        problems = sorted(problems + list(render_modules(course)), key=lambda p: (p.path, p.line or 0))
+        problems = sorted(problems + list(render_modules(course, derived)), key=lambda p: (p.path, p.line or 0))
     failed = any(p.is_error or strict for p in problems)
     return (None if failed else course), problems
 
 
 def build_course(root: Path, options: BuildOptions, progress=None) -> BuildReport:
     progress = progress or SilentProgress()
-    course, problems = check_course(root, options.strict)
+    out = Path(options.out) if options.out else Path(root) / "dist"
+    cache = BuildCache(out)
+    previous = {} if options.clean else cache.load()
+    state = _state(root, options)  # taken before anything is read, so an edit made during the build is seen next time
+    reads = {rel: _digest(Path(root) / rel) for rel in previous.get("reads", [])}
+    if previous.get("inputs") == fingerprint.digest({**state, "reads": reads}):
+        report = _unchanged(out, previous, options, progress)
+        if report is not None:
+            return report
+    started = time.perf_counter()
+    derived = {} if options.clean else cache.markdown()
+    course, problems = check_course(root, options.strict, derived)
+    loaded = time.perf_counter() - started
     if course is None:
         raise CourseError(problems)
-    out = Path(options.out) if options.out else Path(root) / "dist"
     output = Output(out)
     try:
-        report = _render_all(course, output, options, progress)
+        from .incremental import Incremental
+
+        build = Incremental(output, cache, previous, course.root)
+        report = _render_all(course, build, options, progress)
         output.write_manifest({"title": course.title, "language": course.language})
         output.commit()
     except BaseException:
         output.discard()
         raise
+    reads = {rel: digest for record in build.outputs.values() for rel, digest in record.get("meta", {}).get("reads", {}).items()}
+    cache.save(
+        {
+            "inputs": fingerprint.digest({**state, "reads": reads}),
+            "reads": sorted(reads),
+            "problems": [dataclasses.asdict(p) for p in problems],
+            **build.record(),
+        },
+        {m.id: derived[m.id] for m in course.modules},
+    )
     report.out, report.problems = out, problems
+    report.rendered, report.reused = build.rendered, build.reused
+    report.seconds = {"load": loaded, **report.seconds}
     return report
 
 
-def _render_all(course: Course, output: Output, options: BuildOptions, progress) -> BuildReport:
+def _state(root: Path, options: BuildOptions) -> dict:
+    """The fingerprints of everything a build reads (with the files WeasyPrint read, added later)."""
+    from .render.environment import TEMPLATES
+    from .render.fonts import font_files
+
+    root = Path(root).resolve()
+    return {
+        "engine": fingerprint.engine(),
+        "root": str(root),
+        "course": fingerprint.course_files(root),
+        "templates": fingerprint.folder_digests(TEMPLATES),
+        "fonts": [fingerprint.file_digest(path) for path in font_files()],
+        "options": {"paper": options.paper_size, "pdf": options.pdf, "lms": options.lms},
+    }
+
+
+def _digest(path: Path) -> str | None:
+    return fingerprint.file_digest(path) if path.is_file() else None
+
+
+def _unchanged(out: Path, previous: dict, options: BuildOptions, progress) -> BuildReport | None:
+    """Nothing changed: link the last output, verified file by file, into a fresh folder (None if any file differs)."""
+    problems = [Problem(**p) for p in previous.get("problems", [])]
+    if any(p.is_error or options.strict for p in problems):
+        raise CourseError(problems)
+    manifest = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+    final = Path(out).resolve()
+    for entry in manifest["outputs"]:
+        path = final / entry["path"]
+        if not path.is_file() or fingerprint.file_digest(path) != entry["sha256"]:
+            return None
+    progress.start(1)
+    output = Output(out)
+    try:
+        for entry in manifest["outputs"]:
+            output.link(final / entry["path"], entry["path"], entry["kind"], entry["module"], entry["quiz"], entry["sha256"])
+        output.write_manifest(manifest["course"])
+        output.commit()
+    except BaseException:
+        output.discard()
+        raise
+    progress.advance("nothing changed")
+    report = BuildReport(out=out, problems=problems, reused=[e["path"] for e in manifest["outputs"]])
+    report.counts = _counts(output)
+    report.pages = sum(record.get("meta", {}).get("pages", 0) for record in previous.get("outputs", {}).values())
+    return report
+
+
+def _render_all(course: Course, build, options: BuildOptions, progress) -> BuildReport:
+    from .depends import Keys
     from .render.quiz_page import write_quiz_pages
     from .render.site import write_assets, write_site
 
-    report = BuildReport(out=output.final)
+    report = BuildReport(out=build.output.final)
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        report.seconds[stage] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
+    keys = Keys(course, options.paper_size or course.paper_size)
     progress.start(_steps(course, options))
-    write_assets(output)
+    write_assets(build)
     pdfs: dict[str, str] = {}
     if options.pdf:
-        pdfs = _write_pdfs(course, output, options, progress, report)
-    write_site(course, output, pdfs)
+        from .render.pdf_stage import PdfStage
+
+        stage = PdfStage(course, build, keys, options.paper_size, options.jobs or os.cpu_count() or 1, progress)
+        pdfs, report.pages = stage.run()
+    lap("pdf")
+    write_site(course, build, keys, pdfs)
     progress.advance("site")
-    write_quiz_pages(course, output)
+    write_quiz_pages(course, build, keys)
     progress.advance("quiz pages")
+    lap("site")
     if options.lms:
-        _write_packages(course, output)
+        from .packaging import write_packages
+
+        write_packages(course, build, keys)
         progress.advance("LMS packages")
-    for entry in output.entries:
-        report.counts[entry.kind] = report.counts.get(entry.kind, 0) + 1
+    lap("lms")
+    report.counts = _counts(build.output)
     return report
+
+
+def _counts(output: Output) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for entry in output.entries:
+        counts[entry.kind] = counts.get(entry.kind, 0) + 1
+    return counts
 
 
 def _steps(course: Course, options: BuildOptions) -> int:
     return 2 + int(options.lms) + ((len(course.modules) + 1 + len(course.quizzes)) if options.pdf else 0)
-
-
-def _write_packages(course: Course, output: Output) -> None:
-    """Stage four: LMS packages and quiz exports, from the model and the written site."""
-    from .package import export_all
-
-    for written in export_all(course, output.root):
-        output.record(Path(written.path).relative_to(output.root).as_posix(), written.kind, quiz=written.quiz)
-
-
-def _write_pdfs(course: Course, output: Output, options: BuildOptions, progress, report: BuildReport) -> dict[str, str]:
-    from .render.paper import write_quiz_papers
-    from .render.pdf import PdfRenderer
-
-    renderer = PdfRenderer(course, options.paper_size)
-    rendered, pdfs = [], {}
-    for number, module in enumerate(course.modules, start=1):
-        content = renderer.render_module(module, number, course.key_terms(module))
-        rel = f"pdf/{module.id}.pdf"
-        report.pages += renderer.write_handout(module, number, content, output.path(rel))
-        output.record(rel, "module-pdf", module=module.id)
-        pdfs[module.id] = rel
-        rendered.append((module, number, content))
-        progress.advance(f"handout {module.id}")
-    rel = "pdf/course-book.pdf"
-    report.pages += renderer.write_book(rendered, output.path(rel))
-    output.record(rel, "course-pdf")
-    pdfs["book"] = rel
-    progress.advance("course book")
-    report.pages += write_quiz_papers(course, renderer, output, progress)
-    return pdfs

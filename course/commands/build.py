@@ -41,6 +41,8 @@ def run(args) -> int:
     for problem in report.problems:
         print(problem, file=sys.stderr)
     summary = ", ".join(f"{count} {kind}" for kind, count in sorted(report.counts.items()))
-    print(f"built {report.out}: {summary}; {report.pages} PDF pages; {len(report.rendered)} written, {len(report.reused)} unchanged",
-          file=sys.stderr)
+    print(
+        f"built {report.out}: {summary}; {report.pages} PDF pages; {len(report.rendered)} written, {len(report.reused)} unchanged",
+        file=sys.stderr,
+    )
     return 0

@@ -3,11 +3,19 @@
 Links between modules are written as ``other.md#anchor`` (so they also work
 in an editor's preview) and become ``other.html#anchor``; broken links,
 missing anchors and missing images are reported at their line.
+
+What a module's Markdown gives (its HTML, headings, ids, and the links and
+images it holds) depends on its body alone, so a build may hand in what an
+earlier build derived, keyed by the body's fingerprint (``derived``): the
+conversion is skipped and the links are still checked, every time.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -59,25 +67,56 @@ def _converter(found: list) -> markdown.Markdown:
     return md
 
 
+_local = threading.local()
+
+
+@functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
-    """Plain Markdown to HTML for short fields (prompts, explanations, notes)."""
-    return markdown.markdown(text or "", extensions=["extra", "sane_lists"])
+    """Plain Markdown to HTML for short fields (prompts, explanations, notes).
+
+    One converter per thread, reset between texts: making a new one costs
+    more than converting a prompt. A page often shows the same text twice.
+    """
+    md = getattr(_local, "short", None)
+    if md is None:
+        md = _local.short = markdown.Markdown(extensions=["extra", "sane_lists"])
+    return md.reset().convert(text or "")
 
 
-def render_modules(course: Course) -> Problems:
-    """Fill ``module.html`` and ``module.headings``; check links and images."""
+def body_key(module: Module) -> str:
+    return hashlib.sha256(module.body_markdown.encode("utf-8")).hexdigest()
+
+
+def render_modules(course: Course, derived: dict | None = None) -> Problems:
+    """Fill ``module.html`` and ``module.headings``; check links and images.
+
+    ``derived`` (module id -> what ``derive`` returned) is read and updated
+    in place; an entry is used only when its ``key`` is the body's.
+    """
     problems = Problems("")
+    derived = {} if derived is None else derived
     pending = []
     for module in course.modules:
-        found: list = []
-        md = _converter(found)
-        module.html = md.convert(module.body_markdown)
-        module.headings = [Heading(t["level"], t["name"], t["id"]) for t in _flatten(md.toc_tokens)]
-        pending.append((module, found))
-    anchors = {m.id: {h.anchor for h in m.headings} | _ids(m.html) for m in course.modules}
+        key = body_key(module)
+        if derived.get(module.id, {}).get("key") != key:
+            derived[module.id] = derive(module.body_markdown) | {"key": key}
+        data = derived[module.id]
+        module.html = data["html"]
+        module.headings = [Heading(*heading) for heading in data["headings"]]
+        pending.append((module, [tuple(link) for link in data["found"]]))
+    anchors = {m.id: {h.anchor for h in m.headings} | set(derived[m.id]["ids"]) for m in course.modules}
     for module, found in pending:
         _check_links(course, module, found, anchors, problems)
     return problems
+
+
+def derive(body: str) -> dict:
+    """What a module's body gives: HTML, headings, element ids, links and images (JSON-ready)."""
+    found: list = []
+    md = _converter(found)
+    html = md.convert(body)
+    headings = [[t["level"], t["name"], t["id"]] for t in _flatten(md.toc_tokens)]
+    return {"html": html, "headings": headings, "ids": sorted(_ids(html)), "found": [list(item) for item in found]}
 
 
 def _flatten(tokens):

@@ -9,14 +9,15 @@ grid for quick marking, and the module's trainer notes.
 from __future__ import annotations
 
 import unicodedata
-
-from weasyprint import CSS, HTML
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model import Course, Question, Quiz, letter_index
-from ..output import Output
 from .environment import TEMPLATES, display_letter
 from .i18n import translate
-from .pdf import PDF_OPTIONS, PdfRenderer
+
+if TYPE_CHECKING:  # WeasyPrint is imported only where PDFs are laid out
+    from .pdf import PdfRenderer
 
 PAPERS = (  # template, file suffix, manifest kind
     ("pdf/quiz-sheet.html", "sheet", "quiz-sheet-pdf"),
@@ -33,26 +34,35 @@ TYPE_NAMES = {
 }
 
 
-def write_quiz_papers(course: Course, renderer: PdfRenderer, output: Output, progress=None) -> int:
-    """Write both PDFs of every quiz; return the number of pages written."""
-    quiz_css = CSS(filename=str(TEMPLATES / "pdf" / "quiz.css"), font_config=renderer.font_config, url_fetcher=renderer.fetcher)
-    stylesheets = [*renderer.stylesheets, quiz_css]
-    modules = {module.id: (number, module) for number, module in enumerate(course.modules, start=1)}
-    pages = 0
-    for quiz in course.quizzes:
-        number, module = modules.get(quiz.module, (None, None))
-        context = {"quiz": quiz, "module": module, "number": number, "grid": marking_grid(course, quiz)}
-        for template, suffix, kind in PAPERS:
-            html = renderer.env.get_template(template).render(course=course, letter_index=letter_index, text_dir=text_dir, **context)
-            document = HTML(string=html, base_url=course.root.resolve().as_uri() + "/", url_fetcher=renderer.fetcher)
-            rendered = document.render(stylesheets=stylesheets, font_config=renderer.font_config)
-            rel = f"pdf/quizzes/{quiz.id}-{suffix}.pdf"
-            rendered.write_pdf(output.path(rel), **PDF_OPTIONS)
-            output.record(rel, kind, module=quiz.module, quiz=quiz.id)
-            pages += len(rendered.pages)
-        if progress is not None:
-            progress.advance(f"quiz papers {quiz.id}")
-    return pages
+def paper_paths(quiz: Quiz) -> list[tuple[str, str]]:
+    """Where the sheet and the key of a quiz go in the output, with their manifest kinds."""
+    return [(f"pdf/quizzes/{quiz.id}-{suffix}.pdf", kind) for _, suffix, kind in PAPERS]
+
+
+def write_quiz_papers(renderer: PdfRenderer, quiz: Quiz, targets: list[Path]) -> dict:
+    """Write the sheet and the key of one quiz to ``targets``; return their page counts and the course files read."""
+    from .pdf import PDF_OPTIONS
+
+    course = renderer.course
+    stylesheets = _quiz_stylesheets(renderer)
+    number, module = next(((n, m) for n, m in enumerate(course.modules, start=1) if m.id == quiz.module), (None, None))
+    context = {"quiz": quiz, "module": module, "number": number, "grid": marking_grid(course, quiz)}
+    renderer.fetcher.reads()
+    pages = []
+    for (template, _, _), target in zip(PAPERS, targets, strict=True):
+        document = renderer.render(template, stylesheets=stylesheets, letter_index=letter_index, text_dir=text_dir, **context)
+        document.write_pdf(target, **PDF_OPTIONS)
+        pages.append(len(document.pages))
+    return {"pages": pages, "reads": renderer.fetcher.reads()}
+
+
+def _quiz_stylesheets(renderer: PdfRenderer) -> list:
+    if not hasattr(renderer, "quiz_stylesheets"):
+        from weasyprint import CSS
+
+        quiz_css = CSS(filename=str(TEMPLATES / "pdf" / "quiz.css"), font_config=renderer.font_config, url_fetcher=renderer.fetcher)
+        renderer.quiz_stylesheets = [*renderer.stylesheets, quiz_css]
+    return renderer.quiz_stylesheets
 
 
 def text_dir(text: str) -> str:

@@ -13,8 +13,9 @@ import json
 
 from markupsafe import Markup
 
+from ..depends import Keys, link
+from ..incremental import Incremental
 from ..model import Course, Quiz, letter_index
-from ..output import Output
 from .environment import display_letter, environment
 from .i18n import translations
 from .markdown import render_markdown, slug
@@ -41,26 +42,34 @@ SCRIPT_MESSAGES = {
 }
 
 
-def write_quiz_pages(course: Course, output: Output) -> None:
+def write_quiz_pages(course: Course, build: Incremental, keys: Keys) -> None:
     template = environment(course.language).get_template("site/quiz.html")
     numbers = {module.id: number for number, module in enumerate(course.modules, start=1)}
-    modules = {module.id: module for module in course.modules}
-    written = {entry.path for entry in output.entries}
+    modules = {module.id: link(module) for module in course.modules}
+    written = {entry.path for entry in build.output.entries}
     for quiz in course.quizzes:
         sheet = f"pdf/quizzes/{quiz.id}-sheet.pdf"
-        page = template.render(
-            course=course,
-            root="../",
-            page="quiz",
-            quiz=quiz,
-            module=modules.get(quiz.module),
-            number=numbers.get(quiz.module),
-            sheet=f"../{sheet}" if sheet in written else None,
-            data=page_data(course, quiz),
-            inline_markdown=inline_markdown,
-            letter_index=letter_index,
+        sheet = f"../{sheet}" if sheet in written else None
+        module, number = modules.get(quiz.module), numbers.get(quiz.module)
+
+        def page(target, quiz=quiz, module=module, number=number, sheet=sheet):
+            html = template.render(
+                course=course,
+                root="../",
+                page="quiz",
+                quiz=quiz,
+                module=module,
+                number=number,
+                sheet=sheet,
+                data=page_data(course, quiz),
+                inline_markdown=inline_markdown,
+                letter_index=letter_index,
+            )
+            target.write_text(html, encoding="utf-8")
+
+        build.make(
+            f"quizzes/{quiz.id}.html", "quiz-html", keys.quiz_page(quiz, module, number, sheet), page, module=quiz.module, quiz=quiz.id
         )
-        output.write_text(f"quizzes/{quiz.id}.html", page, "quiz-html", module=quiz.module, quiz=quiz.id)
 
 
 def page_data(course: Course, quiz: Quiz) -> dict:

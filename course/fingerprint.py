@@ -1,0 +1,103 @@
+"""Fingerprints: SHA-256 of files, of model values, of the engine and its templates.
+
+An output is reused only when the fingerprint of everything it is made from
+is the one recorded when it was made (``course.depends`` says what that
+is). Fingerprints are of content, never of timestamps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+
+ENGINE = Path(__file__).resolve().parent
+# Libraries whose version changes what a build writes (WeasyPrint's layout, Markdown's HTML, ...).
+LIBRARIES = ("weasyprint", "pydyf", "markdown", "jinja2", "pypdf", "pyyaml", "fonttools", "tinycss2", "cssselect2", "fontpkg-amiri")
+# Where a value sits in its source file: it is reported in problems, never rendered.
+LOCATION_FIELDS = frozenset({"path", "line", "body_line", "front_lines", "module_line"})
+COURSE_FOLDERS = ("modules", "quizzes", "trainer")
+# Parts of the engine a build never runs: the classroom server, the authoring tools, the linter, the command line.
+NOT_BUILDING = ("classroom", "authoring", "lint", "commands")
+COURSE_FILES = ("course.yaml", "glossary.yaml")
+
+
+def digest(value) -> str:
+    """The fingerprint of a value: model objects, lists, mappings, strings, numbers."""
+    text = json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain(value):
+    """What JSON cannot write itself, as something it can (the encoder recurses into the result)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.name not in LOCATION_FIELDS}
+    if isinstance(value, Path):
+        return value.as_posix()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def folder_digests(folder: Path, base: Path | None = None) -> dict[str, str]:
+    """Every file under ``folder`` (caches left out) by its path relative to ``base``."""
+    base = base or folder
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if folder.is_dir() else []
+    return {p.relative_to(base).as_posix(): file_digest(p) for p in files}
+
+
+@functools.cache
+def engine() -> str:
+    """The engine's own version: its source, catalogs and schemas, and the libraries it renders with."""
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    source = {path: sha for path, sha in folder_digests(ENGINE).items() if path.split("/", 1)[0] not in NOT_BUILDING}
+    return digest({"source": source, "libraries": versions})
+
+
+def course_files(root: Path) -> dict[str, str]:
+    """Every file of the course that a build reads, by path relative to the course root."""
+    root = Path(root)
+    files = {name: file_digest(root / name) for name in COURSE_FILES if (root / name).is_file()}
+    for folder in COURSE_FOLDERS:
+        files.update(folder_digests(root / folder, root))
+    return files
+
+
+class Templates:
+    """Fingerprints of templates, each with every template it extends, includes or imports."""
+
+    def __init__(self, env: jinja2.Environment, folder: Path):
+        self.env, self.folder = env, folder
+        self.known: dict[str, str] = {}
+
+    def __call__(self, *names: str) -> str:
+        return digest([self._one(name) for name in names])
+
+    def file(self, name: str) -> str:
+        return file_digest(self.folder / name)
+
+    def _one(self, name: str) -> str:
+        if name not in self.known:
+            source = (self.folder / name).read_text(encoding="utf-8")
+            used = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+            if None in used:  # a template named at run time could be any of them
+                self.known[name] = digest({"source": source, "all": folder_digests(self.folder)})
+            else:
+                self.known[name] = digest({"source": source, "uses": [self._one(t) for t in sorted(used)]})
+        return self.known[name]

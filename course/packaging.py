@@ -1,0 +1,68 @@
+"""Stage four, incremental: LMS packages and quiz exports, redone only where needed.
+
+A quiz export (QTI, Moodle XML, GIFT) is redone only for the quizzes whose
+key changed, by handing the exporter a course holding just those quizzes; a
+course package (SCORM) is redone whenever anything it could hold changed.
+Every file is recorded in registry order, as a clean build records it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from .depends import QUIZ_EXPORTERS, Keys
+from .incremental import Incremental
+from .model import Course
+from .package import EXPORTERS, Written, export_all
+
+
+def write_packages(course: Course, build: Incremental, keys: Keys) -> None:
+    site = [(entry.path, entry.sha256) for entry in build.output.entries]  # what a course package may hold
+    for name in EXPORTERS:
+        if name in QUIZ_EXPORTERS:
+            plan = _quiz_exports(course, build, keys, name)
+        else:
+            key, olds = keys.course_export(name, site), _previous(build, name)
+            if olds and all(build.reusable(rel, key) for rel in olds):
+                plan = [(rel, None, None) for rel in olds]
+            else:
+                plan = [(_rel(build, item), key, item) for item in export_all(course, build.output.root, [name])]
+        for rel, key, item in plan:
+            _record(build, name, rel, key, item)
+
+
+def _quiz_exports(course: Course, build: Incremental, keys: Keys, name: str) -> list:
+    """For each quiz in order: its files from the last build, or from the exporter run on the quizzes that changed."""
+    keyed = {quiz.id: keys.quiz_export(name, quiz) for quiz in course.quizzes}
+    olds: dict[str, list[str]] = {}
+    for rel in _previous(build, name):
+        olds.setdefault(build.previous[rel]["meta"]["quiz"], []).append(rel)
+    stale = [q for q in course.quizzes if not olds.get(q.id) or not all(build.reusable(rel, keyed[q.id]) for rel in olds[q.id])]
+    fresh: dict[str, list[Written]] = {}
+    for item in export_all(dataclasses.replace(course, quizzes=stale), build.output.root, [name]) if stale else []:
+        fresh.setdefault(item.quiz, []).append(item)
+    stale_ids = {q.id for q in stale}
+    plan = []
+    for quiz in course.quizzes:
+        if quiz.id in stale_ids:
+            plan += [(_rel(build, item), keyed[quiz.id], item) for item in fresh.get(quiz.id, [])]
+        else:
+            plan += [(rel, None, None) for rel in olds[quiz.id]]
+    return plan
+
+
+def _previous(build: Incremental, name: str) -> list[str]:
+    return [rel for rel, record in build.previous.items() if record.get("meta", {}).get("exporter") == name]
+
+
+def _rel(build: Incremental, item: Written) -> str:
+    return Path(item.path).relative_to(build.output.root).as_posix()
+
+
+def _record(build: Incremental, name: str, rel: str, key: str | None, item: Written | None) -> None:
+    if item is None:
+        meta = build.previous[rel]["meta"]
+        build.reuse(rel, meta["kind"], quiz=meta["quiz"])
+    else:
+        build.wrote(rel, item.kind, key, quiz=item.quiz, meta={"exporter": name, "kind": item.kind, "quiz": item.quiz})

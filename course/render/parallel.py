@@ -1,0 +1,72 @@
+"""PDF rendering on every core.
+
+A pool of worker processes, each holding one ``PdfRenderer`` (one
+FontConfiguration, the style sheets parsed once) for its whole life; the
+jobs are module-level functions so they can be sent to it. Workers come
+from a fork server that has already imported WeasyPrint, so starting one is
+cheap and never forks a process that runs threads (a progress bar, a
+server). With one job, or one worker's worth of work, everything runs in
+this process instead.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from pathlib import Path
+
+from ..model import Course
+from .paper import write_quiz_papers
+
+_renderer = None  # this process's PdfRenderer
+PRELOAD = ["course.render.pdf"]  # what the fork server imports once for every worker
+
+
+def _start(course: Course, paper_size: str | None) -> None:
+    from .pdf import PdfRenderer
+
+    global _renderer
+    _renderer = PdfRenderer(course, paper_size)
+
+
+def module_job(index: int, handout: Path, part: Path) -> dict:
+    course = _renderer.course
+    module = course.modules[index]
+    return _renderer.write_module(module, index + 1, course.key_terms(module), handout, part)
+
+
+def quiz_job(index: int, targets: list[Path]) -> dict:
+    return write_quiz_papers(_renderer, _renderer.course.quizzes[index], targets)
+
+
+def part_job(template: str, part: Path, context: dict) -> str:
+    return _renderer.write_part(template, part, **context)
+
+
+class InProcess(Executor):
+    """Runs each job at once, in this process (``--jobs 1``)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:  # noqa: BLE001 - handed to whoever waits on the future
+            future.set_exception(error)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        global _renderer
+        _renderer = None  # let its FontConfiguration go now, not at interpreter exit
+
+
+def pool(course: Course, paper_size: str | None, jobs: int, work: int) -> Executor:
+    """An executor for ``work`` jobs on at most ``jobs`` processes."""
+    workers = max(1, min(jobs, work))
+    if workers == 1:
+        _start(course, paper_size)
+        return InProcess()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(course, paper_size))

@@ -1,0 +1,173 @@
+"""The PDF stage: handouts, quiz papers and the course book.
+
+Whatever changed is rendered in a pool of processes (``parallel``); the
+rest is reused. A module job lays the module out once and writes both its
+handout and its book part; a quiz's sheet and key are one job. Once every
+module's headings have landed, the book's front (cover and contents) is
+rendered, and this process puts the book together from the parts
+(``book``), one part at a time, so no laid-out document is ever held here.
+Files are recorded in one order whatever was reused, so an incremental
+build writes the same manifest as a clean one.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor, Future, as_completed
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from ..depends import Keys
+from ..incremental import Incremental
+from ..model import Course
+from . import parallel
+from .book import assemble_book
+from .contents import book_contents
+from .paper import PAPERS
+
+BOOK = "pdf/course-book.pdf"
+
+
+@dataclass
+class Job:
+    """A module's handout and book part, or a quiz's papers: reused, or being rendered by ``future``."""
+
+    name: str
+    key: str
+    files: list[tuple[str, str]]  # output path, manifest kind
+    module: str | None = None
+    quiz: str | None = None
+    reused: bool = False
+    future: Future | None = None
+    meta: dict = field(default_factory=dict)  # what the render returned, or the first file's record
+    pages: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    """A part of the book: cached at ``path``, or being rendered there by ``future``."""
+
+    name: str
+    key: str
+    path: Path
+    future: Future | None = None
+
+
+class PdfStage:
+    def __init__(self, course: Course, build: Incremental, keys: Keys, paper_size: str | None, jobs: int, progress):
+        self.course, self.build, self.keys, self.progress = course, build, keys, progress
+        self.paper_size, self.jobs = paper_size, jobs
+
+    def run(self) -> tuple[dict[str, str], int]:
+        """Write every PDF; return the PDFs the site links to and the number of pages."""
+        modules = [self._module_job(number, module) for number, module in enumerate(self.course.modules, start=1)]
+        numbers = {m.id: (n, m) for n, m in enumerate(self.course.modules, start=1)}
+        quizzes = [self._quiz_job(quiz, *numbers.get(quiz.module, (None, None))) for quiz in self.course.quizzes]
+        work = sum(not job.reused for job in modules + quizzes) + 2  # and the front and glossary, at most
+        executor = parallel.pool(self.course, self.paper_size, self.jobs, work)
+        try:
+            parts = self._render_modules(executor, modules)
+            self._wait(modules, "handout")
+            toc = book_contents(self.course, {job.module: job.meta["anchors"] for job in modules})
+            front = self._part(executor, "front", self.keys.front_part(toc), "pdf/book-front.html", toc=toc)
+            self._render_quizzes(executor, quizzes)  # after the front, so the front is not left for last
+            book = self._write_book([front, *parts])
+            self._wait(quizzes, "quiz papers")
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        return self._record(modules, book, quizzes)
+
+    def _module_job(self, number: int, module) -> Job:
+        job = Job(f"module:{module.id}", self.keys.module_pdf(module, number), [(f"pdf/{module.id}.pdf", "module-pdf")], module=module.id)
+        return self._check(job, needs_part=True)
+
+    def _quiz_job(self, quiz, number: int | None, module) -> Job:
+        files = [(f"pdf/quizzes/{quiz.id}-{suffix}.pdf", kind) for _, suffix, kind in PAPERS]
+        return self._check(Job(f"quiz:{quiz.id}", self.keys.quiz_papers(quiz, module, number), files, module=quiz.module, quiz=quiz.id))
+
+    def _check(self, job: Job, needs_part: bool = False) -> Job:
+        """Reused when every file (and a module's book part) is as the last build left it."""
+        olds = [self.build.reusable(rel, job.key) for rel, _ in job.files]
+        job.reused = all(olds) and (not needs_part or self.build.part(job.name, job.key) is not None)
+        if job.reused:
+            job.meta, job.pages = olds[0]["meta"], [old["meta"]["pages"] for old in olds]
+        return job
+
+    def _render_modules(self, executor: Executor, modules: list[Job]) -> list[Part]:
+        """Start every module job that is not reused, and the glossary; return the book's parts after the front."""
+        parts = []
+        for index, job in enumerate(modules):
+            path = self.build.cache.part(job.key)
+            if not job.reused:
+                job.future = executor.submit(parallel.module_job, index, self.build.output.path(job.files[0][0]), path)
+            parts.append(Part(job.name, job.key, path, job.future))
+        if self.course.glossary:
+            parts.append(self._part(executor, "glossary", self.keys.glossary_part(), "pdf/glossary.html"))
+        return parts
+
+    def _render_quizzes(self, executor: Executor, quizzes: list[Job]) -> None:
+        for index, job in enumerate(quizzes):
+            if not job.reused:
+                job.future = executor.submit(parallel.quiz_job, index, [self.build.output.path(rel) for rel, _ in job.files])
+
+    def _part(self, executor: Executor, name: str, key: str, template: str, **context) -> Part:
+        cached = self.build.part(name, key)
+        if cached is not None:
+            return Part(name, key, cached)
+        path = self.build.cache.part(key)
+        return Part(name, key, path, executor.submit(parallel.part_job, template, path, context))
+
+    def _wait(self, jobs: list[Job], what: str) -> None:
+        for job in jobs:
+            if job.reused:
+                self.progress.advance(f"{what} {job.name.split(':', 1)[1]} (unchanged)")
+        futures = {job.future: job for job in jobs if job.future is not None}
+        for future in as_completed(futures):
+            job = futures[future]
+            job.meta = future.result()
+            job.pages = job.meta.pop("pages") if isinstance(job.meta["pages"], list) else [job.meta.pop("pages")]
+            self.progress.advance(f"{what} {job.name.split(':', 1)[1]}")
+
+    def _write_book(self, parts: list[Part]) -> tuple[str, int, bool]:
+        """Put the book together from its parts unless the last one was made from the same parts."""
+        for part in parts:
+            result = part.future.result() if part.future is not None else None
+            sha256 = result.pop("part_sha256") if isinstance(result, dict) else result
+            self.build.keep_part(part.name, part.key, part.path, sha256)
+        key = self.keys.book([self.build.parts[part.name]["sha256"] for part in parts])
+        old = self.build.reusable(BOOK, key)
+        if old:
+            pages = old["meta"]["pages"]
+        else:
+            producer = f"WeasyPrint {metadata.version('weasyprint')}"
+            pages = assemble_book(
+                [p.path for p in parts],
+                self.build.output.path(BOOK),
+                self.course.language,
+                self.course.title,
+                producer,
+                bytes.fromhex(key)[:16],
+            )
+        self.progress.advance("course book")
+        return key, pages, bool(old)
+
+    def _record(self, modules: list[Job], book: tuple[str, int, bool], quizzes: list[Job]) -> tuple[dict[str, str], int]:
+        """Record every file in the order of a clean build: handouts, the book, the papers."""
+        for job in modules:
+            self._record_job(job)
+        key, pages, reused = book
+        if reused:
+            self.build.reuse(BOOK, "course-pdf")
+        else:
+            self.build.wrote(BOOK, "course-pdf", key, meta={"pages": pages})
+        for job in quizzes:
+            self._record_job(job)
+        pages += sum(sum(job.pages) for job in modules + quizzes)
+        return {**{job.module: job.files[0][0] for job in modules}, "book": BOOK}, pages
+
+    def _record_job(self, job: Job) -> None:
+        for (rel, kind), count in zip(job.files, job.pages, strict=True):
+            if job.reused:
+                self.build.reuse(rel, kind, job.module, job.quiz)
+            else:
+                self.build.wrote(rel, kind, job.key, job.module, job.quiz, {**job.meta, "pages": count})
