@@ -1,14 +1,15 @@
 """A PDF made relocatable, so the course book is put together by copying bytes.
 
-A module's content pages are laid out once; WeasyPrint writes them as a PDF
-and ``save_part`` turns that PDF into a *part*: every object serialized
-once, with each reference written as a token (``\\x01<n>\\x02``) and each
-structure-parent number as another (``\\x03<n>\\x04``), strings in hex and
-streams kept apart. Beside them the part keeps what a book needs to join
-parts together: the pages, the document's structure element, the entries
-of its structure parent tree, the top level of its outline and its named
-destinations. ``course.render.book`` renumbers the tokens with a regular
-expression and streams the objects into the book; nothing is parsed again.
+A module's handout is laid out and written once; ``save_part`` turns that
+PDF, less its cover, into a *part*: every object the remaining pages lead
+to, serialized once, with each reference written as a token
+(``\\x01<n>\\x02``) and each structure-parent number as another
+(``\\x03<n>\\x04``), strings in hex and streams kept apart. Beside them the
+part keeps what a book needs to join parts together: the pages, the
+document's structure element, the entries of its structure parent tree, the
+top level of its outline and its named destinations. ``course.render.book``
+renumbers the tokens with a regular expression and streams the objects into
+the book; nothing is parsed again.
 
 The file: ``COURSE-PART 1\\n``, the length of a JSON header (8 bytes), the
 header, then the bytes it points into.
