@@ -12,6 +12,21 @@ from tests.test_classroom_server import admin, csrf, server_factory, stored_atte
 pytest_plugins = ["tests.test_classroom_fixtures"]
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for this module only: one sync Playwright at a time, so other modules can start theirs."""
+    from tests.browser import chromium_path, launch
+
+    if chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); browser tests need it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = launch(playwright)
+        yield instance
+        instance.close()
+
+
 @pytest.fixture
 def live(english_site, server_factory, tmp_path):  # noqa: F811
     db_url = f"sqlite:///{tmp_path / 'browser.db'}"
