@@ -45,9 +45,18 @@ class Incremental:
         self.reused.append(rel)
         return old.get("meta", {})
 
-    def wrote(self, rel: str, kind: str, key: str, module: str | None = None, quiz: str | None = None, meta: dict | None = None) -> None:
-        """Record a file this build rendered at ``output.path(rel)``."""
-        self.output.record(rel, kind, module, quiz)
+    def wrote(
+        self,
+        rel: str,
+        kind: str,
+        key: str,
+        module: str | None = None,
+        quiz: str | None = None,
+        meta: dict | None = None,
+        sha256: str | None = None,
+    ) -> None:
+        """Record a file this build rendered at ``output.path(rel)`` (``sha256`` when its writer knows it)."""
+        self.output.record(rel, kind, module, quiz, sha256)
         self.outputs[rel] = {"key": key, "sha256": self.output.entries[-1].sha256, "meta": meta or {}}
         self.rendered.append(rel)
 

@@ -27,6 +27,8 @@ from .output import Output
 from .problems import CourseError, Problem
 from .progress import SilentProgress
 from .render.markdown import render_modules
+from .render.pages import warm as warm_pages
+from .render.workers import SHARE, SitePool
 
 
 @dataclass
@@ -53,11 +55,11 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)  # time spent in each stage
 
 
-def check_course(root: Path, strict: bool = False, derived: dict | None = None) -> tuple[Course | None, list[Problem]]:
-    """Load, validate and render the Markdown in memory; write nothing."""
+def check_course(root: Path, strict: bool = False, derived: dict | None = None, pool=None) -> tuple[Course | None, list[Problem]]:
+    """Load, validate and render the Markdown in memory (with ``pool``'s workers, if given); write nothing."""
     course, problems = load_course(root)
     if course is not None:
-        problems = sorted(problems + list(render_modules(course, derived)), key=lambda p: (p.path, p.line or 0))
+        problems = sorted(problems + list(render_modules(course, derived, pool)), key=lambda p: (p.path, p.line or 0))
     failed = any(p.is_error or strict for p in problems)
     return (None if failed else course), problems
 
@@ -75,21 +77,31 @@ def build_course(root: Path, options: BuildOptions, progress=None) -> BuildRepor
             return report
     started = time.perf_counter()
     derived = {} if options.clean else cache.markdown()
-    course, problems = check_course(root, options.strict, derived)
-    loaded = time.perf_counter() - started
-    if course is None:
-        raise CourseError(problems)
-    output = Output(out)
+    jobs = options.jobs or os.cpu_count() or 1
+    modules = sum(1 for rel in state["course"] if rel.startswith("modules/") and rel.endswith(".md"))
+    pool = SitePool(jobs if modules >= SHARE else 1, options.pdf).start()  # while the course loads
     try:
-        from .incremental import Incremental
+        course, problems = check_course(root, options.strict, derived, pool)
+        loaded = time.perf_counter() - started
+        if course is None:
+            raise CourseError(problems)
+        if options.pdf:
+            pool.close()  # not idle beside the PDF workers; started again for the pages
+        else:
+            pool.prime(course, warm_pages)  # the workers read the model while this process plans the pages
+        output = Output(out)
+        try:
+            from .incremental import Incremental
 
-        build = Incremental(output, cache, previous, course.root)
-        report = _render_all(course, build, options, progress)
-        output.write_manifest({"title": course.title, "language": course.language})
-        output.commit()
-    except BaseException:
-        output.discard()
-        raise
+            build = Incremental(output, cache, previous, course.root)
+            report = _render_all(course, build, options, progress, pool)
+            output.write_manifest({"title": course.title, "language": course.language})
+            output.commit()
+        except BaseException:
+            output.discard()
+            raise
+    finally:
+        pool.close()
     reads = {rel: digest for record in build.outputs.values() for rel, digest in record.get("meta", {}).get("reads", {}).items()}
     cache.save(
         {
@@ -154,9 +166,8 @@ def _unchanged(out: Path, previous: dict, options: BuildOptions, progress) -> Bu
     return report
 
 
-def _render_all(course: Course, build, options: BuildOptions, progress) -> BuildReport:
+def _render_all(course: Course, build, options: BuildOptions, progress, pool: SitePool) -> BuildReport:
     from .depends import Keys
-    from .render.quiz_page import write_quiz_pages
     from .render.site import write_assets, write_site
 
     report = BuildReport(out=build.output.final)
@@ -177,10 +188,8 @@ def _render_all(course: Course, build, options: BuildOptions, progress) -> Build
         stage = PdfStage(course, build, keys, options.paper_size, options.jobs or os.cpu_count() or 1, progress)
         pdfs, report.pages = stage.run()
     lap("pdf")
-    write_site(course, build, keys, pdfs)
+    write_site(course, build, keys, pdfs, pool.start())
     progress.advance("site")
-    write_quiz_pages(course, build, keys)
-    progress.advance("quiz pages")
     lap("site")
     if options.lms:
         from .packaging import write_packages
@@ -200,4 +209,4 @@ def _counts(output: Output) -> dict[str, int]:
 
 
 def _steps(course: Course, options: BuildOptions) -> int:
-    return 2 + int(options.lms) + ((len(course.modules) + 1 + len(course.quizzes)) if options.pdf else 0)
+    return 1 + int(options.lms) + ((len(course.modules) + 1 + len(course.quizzes)) if options.pdf else 0)

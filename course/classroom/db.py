@@ -126,6 +126,7 @@ class _GroupCommitWriter:
     """
 
     CHECKPOINT_SECONDS = 0.5
+    FINAL_CHECKPOINT_MS = 1000
 
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -152,7 +153,12 @@ class _GroupCommitWriter:
             raw = connection.connection.driver_connection  # autocommit: no transaction around a checkpoint
             while not self.stopping.wait(self.CHECKPOINT_SECONDS):
                 raw.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+            # Empty the WAL on the way out, but never hold the shutdown for it: a checkpoint
+            # that cannot finish within a second leaves the WAL to the next start, which applies it.
+            raw.execute(f"PRAGMA busy_timeout={self.FINAL_CHECKPOINT_MS}").close()
+            busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy:
+                raw.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
 
     def _run(self) -> None:
         with self.engine.connect().execution_options(writer=True) as connection:

@@ -19,7 +19,12 @@ def _configure(parser) -> None:
     parser.add_argument("--no-lms", action="store_true", help="skip the LMS packages and quiz exports")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--clean", action="store_true", help="render everything again, ignoring what earlier builds made")
-    parser.add_argument("--jobs", type=_jobs, metavar="N", help="processes that render PDFs (default: every core; 1: in this process)")
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="processes that render PDFs and, for big courses, site pages (default: every core; 1: all in this process)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
 
 

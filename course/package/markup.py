@@ -1,7 +1,7 @@
 """Authors' Markdown as the HTML and plain text that quiz exports carry.
 
-Prompts, explanations and feedback are Markdown (python-markdown with
-``extra``, like the site). Right-to-left courses get a ``dir="rtl"`` wrapper,
+Prompts, explanations and feedback are Markdown, converted exactly as the
+site converts them (``render_markdown``: one cached converter per thread). Right-to-left courses get a ``dir="rtl"`` wrapper,
 built with lxml, so an LMS shows them the right way round even on a
 left-to-right page. Numbers are written without exponents or trailing zeros.
 """
@@ -12,12 +12,13 @@ import html
 from decimal import Decimal
 
 import lxml.html
-import markdown
 from lxml import etree
+
+from ..render.markdown import render_markdown
 
 
 def to_html(text: str | None) -> str:
-    return markdown.markdown(text or "", extensions=["extra"]).strip()
+    return render_markdown(text or "").strip()
 
 
 def fragment(text: str | None) -> etree._Element:

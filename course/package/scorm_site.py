@@ -105,36 +105,44 @@ def added_files(course: Course, scos: list[Sco], site: Path, version: str) -> di
 # -- what the package holds
 
 
-def site_reader(site: Path, added: dict[str, bytes]) -> Callable[[str], bytes | None]:
-    """Read a file of the package by its path: an added file, else the built site's."""
+def site_reader(site: Path, added: dict[str, bytes]) -> Callable[[str], bytes | Path | None]:
+    """A file of the package by its path: an added file's bytes, else the built site's file (None if neither).
+
+    Files stay on disk until the zip is written, one at a time: a package of
+    200 modules holds a few hundred megabytes of PDFs.
+    """
 
     @functools.cache
-    def read(rel: str) -> bytes | None:
+    def read(rel: str) -> bytes | Path | None:
         if rel in added:
             return added[rel]
         path = site / rel
-        return path.read_bytes() if path.is_file() else None
+        return path if path.is_file() else None
 
     return read
 
 
-def crawl(read: Callable[[str], bytes | None], start: list[str]) -> dict[str, set[str]]:
+def crawl(read: Callable[[str], bytes | Path | None], start: list[str]) -> dict[str, set[str]]:
     """Every file reachable from ``start`` -> the files it links to (links to missing files are dropped)."""
     links: dict[str, set[str]] = {}
     queue = deque(start)
     while queue:
         rel = queue.popleft()
-        data = None if rel in links else read(rel)
-        if data is None:
+        found = None if rel in links else read(rel)
+        if found is None:
             continue
-        targets = {target for target in (local_target(rel, link) for link in file_links(rel, data)) if target and read(target) is not None}
+        targets = {target for target in (local_target(rel, link) for link in file_links(rel, found)) if target and read(target) is not None}
         links[rel] = targets
         queue.extend(sorted(targets - links.keys()))
     return links
 
 
-def file_links(rel: str, data: bytes) -> Iterator[str]:
+def file_links(rel: str, found: bytes | Path) -> Iterator[str]:
+    """The links of a page or style sheet (other files link to nothing and are not read)."""
     suffix = posixpath.splitext(rel)[1].lower()
+    if suffix not in (".html", ".htm", ".css"):
+        return
+    data = found.read_bytes() if isinstance(found, Path) else found
     if suffix in (".html", ".htm"):
         for _element, _attribute, link, _position in lxml.html.document_fromstring(data).iterlinks():
             yield link

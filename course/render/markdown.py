@@ -70,36 +70,56 @@ def _converter(found: list) -> markdown.Markdown:
 _local = threading.local()
 
 
+# A one-line text that has none of these characters, and does not start with
+# a character that opens a block, is one paragraph of plain words: Markdown
+# would only wrap it in <p>. Most prompts and explanations are such sentences.
+_MARKUP = re.compile(r"[\\`*_\[\]!<>&{}\n\r\t\x00-\x08\x0b-\x1f\x7f]|^[\s#>+\-=:|~0-9]")
+
+
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """Plain Markdown to HTML for short fields (prompts, explanations, notes).
 
     One converter per thread, reset between texts: making a new one costs
     more than converting a prompt. A page often shows the same text twice.
+    A text with no markup at all skips the converter (``_MARKUP``; the tests
+    hold both paths to the same output).
     """
+    text = text or ""
+    if text and not _MARKUP.search(text):
+        return f"<p>{text}</p>"
+    return convert_markdown(text)
+
+
+def convert_markdown(text: str) -> str:
+    """``render_markdown`` through the converter, always."""
     md = getattr(_local, "short", None)
     if md is None:
         md = _local.short = markdown.Markdown(extensions=["extra", "sane_lists"])
-    return md.reset().convert(text or "")
+    return md.reset().convert(text)
 
 
 def body_key(module: Module) -> str:
     return hashlib.sha256(module.body_markdown.encode("utf-8")).hexdigest()
 
 
-def render_modules(course: Course, derived: dict | None = None) -> Problems:
+def render_modules(course: Course, derived: dict | None = None, pool=None) -> Problems:
     """Fill ``module.html`` and ``module.headings``; check links and images.
 
     ``derived`` (module id -> what ``derive`` returned) is read and updated
-    in place; an entry is used only when its ``key`` is the body's.
+    in place; an entry is used only when its ``key`` is the body's. The
+    bodies to convert are shared with ``pool`` (a ``workers.SitePool``) if given.
     """
     problems = Problems("")
     derived = {} if derived is None else derived
+    keys = {module.id: body_key(module) for module in course.modules}
+    stale = [module for module in course.modules if derived.get(module.id, {}).get("key") != keys[module.id]]
+    bodies = [module.body_markdown for module in stale]
+    results = pool.run(derive_all, bodies, None) if pool is not None else derive_all(None, bodies)
+    for module, result in zip(stale, results, strict=True):
+        derived[module.id] = result | {"key": keys[module.id]}
     pending = []
     for module in course.modules:
-        key = body_key(module)
-        if derived.get(module.id, {}).get("key") != key:
-            derived[module.id] = derive(module.body_markdown) | {"key": key}
         data = derived[module.id]
         module.html = data["html"]
         module.headings = [Heading(*heading) for heading in data["headings"]]
@@ -108,6 +128,11 @@ def render_modules(course: Course, derived: dict | None = None) -> Problems:
     for module, found in pending:
         _check_links(course, module, found, anchors, problems)
     return problems
+
+
+def derive_all(_unused, bodies: list[str]) -> list[dict]:
+    """``derive`` for each body (a job for ``workers.SitePool.run``)."""
+    return [derive(body) for body in bodies]
 
 
 def derive(body: str) -> dict:

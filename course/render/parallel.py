@@ -11,15 +11,14 @@ this process instead.
 
 from __future__ import annotations
 
-import multiprocessing
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
 from ..model import Course
 from .paper import write_quiz_papers
+from .workers import context
 
 _renderer = None  # this process's PdfRenderer
-PRELOAD = ["course.render.pdf"]  # what the fork server imports once for every worker
 
 
 def _start(course: Course, paper_size: str | None) -> None:
@@ -65,8 +64,4 @@ def pool(course: Course, paper_size: str | None, jobs: int, work: int) -> Execut
     if workers == 1:
         _start(course, paper_size)
         return InProcess()
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload(PRELOAD)
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(course, paper_size))
+    return ProcessPoolExecutor(workers, mp_context=context(pdf=True), initializer=_start, initargs=(course, paper_size))

@@ -1,4 +1,4 @@
-"""The quiz pages: one page per quiz, graded in the browser.
+"""What a quiz page holds besides its template (``site/quiz.html``, rendered by ``pages``).
 
 The page holds the whole quiz as markup (prompts, options, the right answers,
 feedback and explanations, the last three hidden until graded) plus the
@@ -13,10 +13,8 @@ import json
 
 from markupsafe import Markup
 
-from ..depends import Keys, link
-from ..incremental import Incremental
-from ..model import Course, Quiz, letter_index
-from .environment import display_letter, environment
+from ..model import Course, Quiz
+from .environment import display_letter
 from .i18n import translations
 from .markdown import render_markdown, slug
 
@@ -40,36 +38,6 @@ SCRIPT_MESSAGES = {
     "row_right": "Right",
     "row_wrong": "Not right: the right answer is %(answer)s",
 }
-
-
-def write_quiz_pages(course: Course, build: Incremental, keys: Keys) -> None:
-    template = environment(course.language).get_template("site/quiz.html")
-    numbers = {module.id: number for number, module in enumerate(course.modules, start=1)}
-    modules = {module.id: link(module) for module in course.modules}
-    written = {entry.path for entry in build.output.entries}
-    for quiz in course.quizzes:
-        sheet = f"pdf/quizzes/{quiz.id}-sheet.pdf"
-        sheet = f"../{sheet}" if sheet in written else None
-        module, number = modules.get(quiz.module), numbers.get(quiz.module)
-
-        def page(target, quiz=quiz, module=module, number=number, sheet=sheet):
-            html = template.render(
-                course=course,
-                root="../",
-                page="quiz",
-                quiz=quiz,
-                module=module,
-                number=number,
-                sheet=sheet,
-                data=page_data(course, quiz),
-                inline_markdown=inline_markdown,
-                letter_index=letter_index,
-            )
-            target.write_text(html, encoding="utf-8")
-
-        build.make(
-            f"quizzes/{quiz.id}.html", "quiz-html", keys.quiz_page(quiz, module, number, sheet), page, module=quiz.module, quiz=quiz.id
-        )
 
 
 def page_data(course: Course, quiz: Quiz) -> dict:

@@ -1,21 +1,26 @@
-"""The static course site: home page, a page per module, the glossary.
+"""The static course site: home page, a page per module and per quiz, the glossary.
 
 Every link is relative, so the site works from ``file://``, from any web
 server path and inside an LMS package; assets and fonts are copied in. Each
 page is rendered only when what it is made of changed (``course.depends``).
+The pages to render are shared between this process and the site workers
+(``workers``) when there are enough of them; files are recorded in one order
+whoever rendered them, so the manifest is the same.
 """
 
 from __future__ import annotations
 
 import shutil
 
-from ..depends import Keys, link
+from ..depends import Keys
 from ..fingerprint import file_digest
 from ..incremental import Incremental
 from ..model import Course
-from .environment import ASSETS, environment
+from .environment import ASSETS
 from .fonts import font_files
 from .markdown import module_assets
+from .pages import Page, neighbours, quiz_module, warm, write_pages
+from .workers import SitePool
 
 
 def write_assets(build: Incremental) -> None:
@@ -25,60 +30,43 @@ def write_assets(build: Incremental) -> None:
         build.make(rel, kind, file_digest(source), lambda target, source=source: shutil.copyfile(source, target))
 
 
-def write_site(course: Course, build: Incremental, keys: Keys, pdfs: dict[str, str]) -> None:
-    env = environment(course.language)
-    book = pdfs.get("book")
-
-    def index(target):
-        target.write_text(
-            env.get_template("site/index.html").render(course=course, root="", page="index", pdfs={"book": book}), encoding="utf-8"
-        )
-
-    build.make("index.html", "site-index", keys.site_index(book), index)
+def write_site(course: Course, build: Incremental, keys: Keys, pdfs: dict[str, str], pool: SitePool | None = None) -> None:
+    """Every page of the site and the modules' own files (images), after the PDFs they link to."""
+    if pool is not None:
+        pool.prime(course, warm)
+    written = {entry.path for entry in build.output.entries}
+    plan: list[Page | tuple] = [Page("index.html", "site-index", keys.site_index(pdfs.get("book")), "index", target=pdfs.get("book"))]
     if course.glossary:
-        page = env.get_template("site/glossary.html")
-        build.make(
-            "glossary.html",
-            "glossary-html",
-            keys.glossary_page(),
-            lambda target: target.write_text(page.render(course=course, root="", page="glossary"), encoding="utf-8"),
-        )
+        plan.append(Page("glossary.html", "glossary-html", keys.glossary_page(), "glossary"))
     for number, module in enumerate(course.modules, start=1):
-        _write_module_page(course, build, keys, env, number, pdfs)
+        pdf = f"../{pdfs[module.id]}" if module.id in pdfs else None
+        key = keys.module_page(module, number, *neighbours(course, number), pdf)
+        plan.append(Page(f"modules/{module.id}.html", "module-html", key, "module", number - 1, pdf, module=module.id))
         for asset in module_assets(course, module):
-            rel = asset.relative_to(course.root / "modules").as_posix()
-            build.make(
-                f"modules/{rel}",
-                "module-asset",
-                file_digest(asset),
-                lambda target, asset=asset: shutil.copyfile(asset, target),
-                module=module.id,
-            )
+            plan.append((f"modules/{asset.relative_to(course.root / 'modules').as_posix()}", asset, module.id))
+    for index, quiz in enumerate(course.quizzes):
+        sheet = f"pdf/quizzes/{quiz.id}-sheet.pdf"
+        sheet = f"../{sheet}" if sheet in written else None
+        key = keys.quiz_page(quiz, *quiz_module(course, quiz), sheet)
+        plan.append(Page(f"quizzes/{quiz.id}.html", "quiz-html", key, "quiz", index, sheet, module=quiz.module, quiz=quiz.id))
+    _write(course, build, plan, pool)
 
 
-def _write_module_page(course: Course, build: Incremental, keys: Keys, env, number: int, pdfs: dict[str, str]) -> None:
-    module = course.modules[number - 1]
-    previous = link(course.modules[number - 2]) if number > 1 else None
-    following = link(course.modules[number]) if number < len(course.modules) else None
-    pdf = f"../{pdfs[module.id]}" if module.id in pdfs else None
+def _write(course: Course, build: Incremental, plan: list, pool: SitePool | None) -> None:
+    pages = [item for item in plan if isinstance(item, Page) and not build.reusable(item.rel, item.key)]
+    for page in pages:
+        build.output.path(page.rel)  # its folder
+    if pool is not None:
+        digests = pool.run(write_pages, pages, course, build.output.root)
+    else:
+        digests = write_pages(course, pages, build.output.root)
+    rendered = {page.rel: digest for page, digest in zip(pages, digests, strict=True)}
+    for item in plan:
+        if not isinstance(item, Page):
+            rel, asset, module = item
+            build.make(rel, "module-asset", file_digest(asset), lambda target, asset=asset: shutil.copyfile(asset, target), module=module)
+        elif item.rel in rendered:
+            build.wrote(item.rel, item.kind, item.key, item.module, item.quiz, sha256=rendered[item.rel])
+        else:
+            build.reuse(item.rel, item.kind, item.module, item.quiz)
 
-    def page(target):
-        target.write_text(
-            env.get_template("site/module.html").render(
-                course=course,
-                root="../",
-                page="module",
-                module=module,
-                number=number,
-                key_terms=course.key_terms(module),
-                quizzes=[link(quiz) for quiz in course.quizzes_for(module.id)],
-                previous=previous,
-                next=following,
-                pdf=pdf,
-            ),
-            encoding="utf-8",
-        )
-
-    build.make(
-        f"modules/{module.id}.html", "module-html", keys.module_page(module, number, previous, following, pdf), page, module=module.id
-    )
