@@ -43,11 +43,16 @@ def part_job(template: str, part: Path, context: dict) -> str:
 
 
 class InProcess(Executor):
-    """Runs each job at once, in this process (``--jobs 1``)."""
+    """Runs each job at once, in this process (``--jobs 1``); WeasyPrint is loaded at the first job, if any."""
+
+    def __init__(self, course: Course, paper_size: str | None):
+        self.course, self.paper_size = course, paper_size
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         future: Future = Future()
         try:
+            if _renderer is None:
+                _start(self.course, self.paper_size)
             future.set_result(fn(*args, **kwargs))
         except Exception as error:  # noqa: BLE001 - handed to whoever waits on the future
             future.set_exception(error)
@@ -59,9 +64,8 @@ class InProcess(Executor):
 
 
 def pool(course: Course, paper_size: str | None, jobs: int, work: int) -> Executor:
-    """An executor for ``work`` jobs on at most ``jobs`` processes."""
+    """An executor for ``work`` jobs that can run side by side, on at most ``jobs`` processes."""
     workers = max(1, min(jobs, work))
     if workers == 1:
-        _start(course, paper_size)
-        return InProcess()
+        return InProcess(course, paper_size)
     return ProcessPoolExecutor(workers, mp_context=context(pdf=True), initializer=_start, initargs=(course, paper_size))

@@ -63,8 +63,7 @@ class PdfStage:
         modules = [self._module_job(number, module) for number, module in enumerate(self.course.modules, start=1)]
         numbers = {m.id: (n, m) for n, m in enumerate(self.course.modules, start=1)}
         quizzes = [self._quiz_job(quiz, *numbers.get(quiz.module, (None, None))) for quiz in self.course.quizzes]
-        work = sum(not job.reused for job in modules + quizzes) + 2  # and the front and glossary, at most
-        executor = parallel.pool(self.course, self.paper_size, self.jobs, work)
+        executor = parallel.pool(self.course, self.paper_size, self.jobs, self._side_by_side(modules, quizzes))
         try:
             parts = self._render_modules(executor, modules)
             self._wait(modules, "handout")
@@ -76,6 +75,16 @@ class PdfStage:
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         return self._record(modules, book, quizzes)
+
+    def _side_by_side(self, modules: list[Job], quizzes: list[Job]) -> int:
+        """How many renders can run at once: the modules and the glossary, then the quiz papers beside the front.
+
+        The front can change only after a module did (its contents are where the
+        headings landed); one module edited is one render, done in this process.
+        """
+        stale_modules = sum(not job.reused for job in modules)
+        stale_glossary = bool(self.course.glossary) and self.build.part("glossary", self.keys.glossary_part()) is None
+        return max(stale_modules + stale_glossary, sum(not job.reused for job in quizzes) + bool(stale_modules))
 
     def _module_job(self, number: int, module) -> Job:
         job = Job(f"module:{module.id}", self.keys.module_pdf(module, number), [(f"pdf/{module.id}.pdf", "module-pdf")], module=module.id)
