@@ -36,20 +36,20 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
-
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
-
-import synthetic  # noqa: E402
+# psutil and the course generator are imported where they are used, so that a
+# measured build (``_build``) loads nothing a plain ``python build.py`` would not.
 
 TIMEOUT = 3600  # seconds, for any one measured process
 
 
 def measure(command: list[str], cwd: Path = REPO) -> dict:
     """Run ``command``; return its wall time, peak memory of its process tree, and its stdout."""
+    import psutil
+
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = {"total": 0, "largest": 0}
@@ -84,7 +84,9 @@ def measure(command: list[str], cwd: Path = REPO) -> dict:
     return {"seconds": seconds, "peak_mb": peak["total"] / 2**20, "largest_mb": peak["largest"] / 2**20, "stdout": out}
 
 
-def _descendants(process: psutil.Process) -> list:
+def _descendants(process) -> list:
+    import psutil
+
     try:
         return process.children(recursive=True)
     except psutil.Error:
@@ -196,6 +198,8 @@ def _raw(argv: list[str]) -> int:
 
 
 def run_size(size: int, work: Path, jobs: str | None, sample: int) -> dict:
+    import synthetic
+
     folder = work / f"n{size}"
     shutil.rmtree(folder, ignore_errors=True)
     course = synthetic.generate(folder / "course", size)
@@ -264,6 +268,8 @@ def table(rows: list[dict], cores: int) -> str:
 
 
 def machine() -> str:
+    import psutil
+
     model = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
         platform.processor(),

@@ -26,9 +26,9 @@ from .model import Course
 from .output import Output
 from .problems import CourseError, Problem
 from .progress import SilentProgress
-from .render.markdown import render_modules
+from .render.markdown import Conversion, render_modules
 from .render.pages import warm as warm_pages
-from .render.workers import SHARE, SitePool
+from .render.workers import POOL_MODULES, SitePool
 
 
 @dataclass
@@ -57,9 +57,12 @@ class BuildReport:
 
 def check_course(root: Path, strict: bool = False, derived: dict | None = None, pool=None) -> tuple[Course | None, list[Problem]]:
     """Load, validate and render the Markdown in memory (with ``pool``'s workers, if given); write nothing."""
-    course, problems = load_course(root)
+    derived = {} if derived is None else derived
+    started: list[Conversion] = []
+    course, problems = load_course(root, lambda modules: started.append(Conversion(modules, derived, pool)))
     if course is not None:
-        problems = sorted(problems + list(render_modules(course, derived, pool)), key=lambda p: (p.path, p.line or 0))
+        found = render_modules(course, derived, started[0] if started else None)
+        problems = sorted(problems + list(found), key=lambda p: (p.path, p.line or 0))
     failed = any(p.is_error or strict for p in problems)
     return (None if failed else course), problems
 
@@ -79,7 +82,7 @@ def build_course(root: Path, options: BuildOptions, progress=None) -> BuildRepor
     derived = {} if options.clean else cache.markdown()
     jobs = options.jobs or os.cpu_count() or 1
     modules = sum(1 for rel in state["course"] if rel.startswith("modules/") and rel.endswith(".md"))
-    pool = SitePool(jobs if modules >= SHARE else 1, options.pdf).start()  # while the course loads
+    pool = SitePool(jobs if modules >= POOL_MODULES else 1, options.pdf).start()  # while the course loads
     try:
         course, problems = check_course(root, options.strict, derived, pool)
         loaded = time.perf_counter() - started

@@ -5,9 +5,6 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 
 class PlainProgress:
     def __init__(self, stream):
@@ -23,6 +20,9 @@ class PlainProgress:
 
 class BarProgress:
     def __init__(self, stream):
+        from rich.console import Console  # only a terminal needs it
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.bar = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(file=stream)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..model import Course, Module, Quiz
@@ -16,12 +17,18 @@ from .yamlfile import item_line, key_line, parse_yaml, read_text
 PAPER_SIZES = ("A4", "Letter")
 
 
-def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
-    """Load and validate everything; return the course (None on errors) and all problems."""
+def load_course(root: Path, modules_read: Callable[[list[Module]], None] | None = None) -> tuple[Course | None, list[Problem]]:
+    """Load and validate everything; return the course (None on errors) and all problems.
+
+    ``modules_read`` is handed the modules as soon as they are read, before
+    the quizzes are (a build starts converting their Markdown then).
+    """
     root = Path(root)
     problems: list[Problem] = []
     settings = _load_settings(root, problems)
     modules = _load_modules(root, problems)
+    if modules_read is not None:
+        modules_read(list(modules.values()))
     present = {p.stem for p in (root / "modules").glob("*.md")}  # loaded or not: no cascade errors
     course = Course(root=root, title=str(settings.get("title") or ""), **_course_fields(settings))
     course.modules = _order_modules(modules, present, settings, problems)

@@ -103,21 +103,38 @@ def body_key(module: Module) -> str:
     return hashlib.sha256(module.body_markdown.encode("utf-8")).hexdigest()
 
 
-def render_modules(course: Course, derived: dict | None = None, pool=None) -> Problems:
+class Conversion:
+    """The module bodies a build must convert, started (on ``pool``'s workers, if given) as soon as they are read.
+
+    ``derived`` (module id -> what ``derive`` returned) holds what an earlier
+    build derived; an entry is used only when its ``key`` is the body's.
+    """
+
+    def __init__(self, modules: list[Module], derived: dict, pool=None):
+        self.keys = {module.id: body_key(module) for module in modules}
+        self.stale = [module for module in modules if derived.get(module.id, {}).get("key") != self.keys[module.id]]
+        bodies = [module.body_markdown for module in self.stale]
+        self.batch = pool.map(derive_all, bodies) if pool is not None else None
+
+    def collect(self, derived: dict) -> None:
+        """Put what was converted into ``derived``."""
+        results = self.batch.result() if self.batch is not None else derive_all(None, [m.body_markdown for m in self.stale])
+        for module, result in zip(self.stale, results, strict=True):
+            derived[module.id] = result | {"key": self.keys[module.id]}
+
+
+def render_modules(course: Course, derived: dict | None = None, conversion: Conversion | None = None) -> Problems:
     """Fill ``module.html`` and ``module.headings``; check links and images.
 
-    ``derived`` (module id -> what ``derive`` returned) is read and updated
-    in place; an entry is used only when its ``key`` is the body's. The
-    bodies to convert are shared with ``pool`` (a ``workers.SitePool``) if given.
+    ``derived`` is read and updated in place (see ``Conversion``, which
+    converts whatever it lacks, or was started with ``conversion``).
     """
     problems = Problems("")
     derived = {} if derived is None else derived
-    keys = {module.id: body_key(module) for module in course.modules}
-    stale = [module for module in course.modules if derived.get(module.id, {}).get("key") != keys[module.id]]
-    bodies = [module.body_markdown for module in stale]
-    results = pool.run(derive_all, bodies, None) if pool is not None else derive_all(None, bodies)
-    for module, result in zip(stale, results, strict=True):
-        derived[module.id] = result | {"key": keys[module.id]}
+    (conversion or Conversion(course.modules, derived)).collect(derived)
+    for module in course.modules:
+        if derived.get(module.id, {}).get("key") != body_key(module):  # not among the modules the conversion was started with
+            derived[module.id] = derive(module.body_markdown) | {"key": body_key(module)}
     pending = []
     for module in course.modules:
         data = derived[module.id]

@@ -57,7 +57,7 @@ def _write(course: Course, build: Incremental, plan: list, pool: SitePool | None
     for page in pages:
         build.output.path(page.rel)  # its folder
     if pool is not None:
-        digests = pool.run(write_pages, pages, course, build.output.root)
+        digests = pool.run(write_pages, pages, course, build.output.root, chunk=8)
     else:
         digests = write_pages(course, pages, build.output.root)
     rendered = {page.rel: digest for page, digest in zip(pages, digests, strict=True)}
