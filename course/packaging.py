@@ -17,9 +17,15 @@ from .model import Course
 from .package import EXPORTERS, Written, export_all
 
 
-def write_packages(course: Course, build: Incremental, keys: Keys) -> None:
+def write_packages(course: Course, build: Incremental, keys: Keys, which: str = "all") -> None:
+    """Run the exporters in registry order, reusing what did not change.
+
+    ``which``: "quizzes" (the quiz exports, which need only the model: a build
+    writes them before the PDFs), "course" (the course packages, which hold
+    the site and the PDFs: they come last) or "all".
+    """
     site = [(entry.path, entry.sha256) for entry in build.output.entries]  # what a course package may hold
-    for name in EXPORTERS:
+    for name in [n for n in EXPORTERS if which == "all" or (n in QUIZ_EXPORTERS) == (which == "quizzes")]:
         if name in QUIZ_EXPORTERS:
             plan = _quiz_exports(course, build, keys, name)
         else:

@@ -28,7 +28,8 @@ from .problems import CourseError, Problem
 from .progress import SilentProgress
 from .render.markdown import Conversion, render_modules
 from .render.pages import warm as warm_pages
-from .render.workers import POOL_MODULES, SitePool
+from .render.pdf_plan import PlannedPdfs, planned_pdfs
+from .render.workers import POOL_MODULES, SitePool, start_forkserver
 
 
 @dataclass
@@ -83,15 +84,14 @@ def build_course(root: Path, options: BuildOptions, progress=None) -> BuildRepor
     jobs = options.jobs or os.cpu_count() or 1
     modules = sum(1 for rel in state["course"] if rel.startswith("modules/") and rel.endswith(".md"))
     pool = SitePool(jobs if modules >= POOL_MODULES else 1, options.pdf).start()  # while the course loads
+    if options.pdf and jobs > 1:
+        start_forkserver(pdf=True)  # the PDF workers' fork server loads WeasyPrint while the course loads
     try:
         course, problems = check_course(root, options.strict, derived, pool)
         loaded = time.perf_counter() - started
         if course is None:
             raise CourseError(problems)
-        if options.pdf:
-            pool.close()  # not idle beside the PDF workers; started again for the pages
-        else:
-            pool.prime(course, warm_pages)  # the workers read the model while this process plans the pages
+        pool.prime(course, warm_pages)  # the workers read the model while this process plans the pages
         output = Output(out)
         try:
             from .incremental import Incremental
@@ -178,26 +178,31 @@ def _render_all(course: Course, build, options: BuildOptions, progress, pool: Si
 
     def lap(stage: str) -> None:
         nonlocal clock
-        report.seconds[stage] = time.perf_counter() - clock
+        report.seconds[stage] = report.seconds.get(stage, 0.0) + time.perf_counter() - clock
         clock = time.perf_counter()
 
     keys = Keys(course, options.paper_size or course.paper_size)
     progress.start(_steps(course, options))
     write_assets(build)
-    pdfs: dict[str, str] = {}
-    if options.pdf:
-        from .render.pdf_stage import PdfStage
-
-        stage = PdfStage(course, build, keys, options.paper_size, options.jobs or os.cpu_count() or 1, progress)
-        pdfs, report.pages = stage.run()
-    lap("pdf")
-    write_site(course, build, keys, pdfs, pool.start())
+    # The site and the quiz exports first: they only name the PDFs, and the PDF workers' fork
+    # server loads WeasyPrint meanwhile. The course packages last: they hold everything.
+    write_site(course, build, keys, planned_pdfs(course) if options.pdf else PlannedPdfs(), pool)
+    pool.close()
     progress.advance("site")
     lap("site")
     if options.lms:
         from .packaging import write_packages
 
-        write_packages(course, build, keys)
+        write_packages(course, build, keys, "quizzes")
+    lap("lms")
+    if options.pdf:
+        from .render.pdf_stage import PdfStage
+
+        stage = PdfStage(course, build, keys, options.paper_size, options.jobs or os.cpu_count() or 1, progress)
+        report.pages = stage.run()
+    lap("pdf")
+    if options.lms:
+        write_packages(course, build, keys, "course")
         progress.advance("LMS packages")
     lap("lms")
     report.counts = _counts(build.output)

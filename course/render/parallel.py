@@ -5,12 +5,12 @@ FontConfiguration, the style sheets parsed once) for its whole life; the
 jobs are module-level functions so they can be sent to it. Workers come
 from a fork server that has already imported WeasyPrint, so starting one is
 cheap and never forks a process that runs threads (a progress bar, a
-server). With one job, or one worker's worth of work, everything runs in
-this process instead.
+server). With ``--jobs 1`` everything runs in this process instead.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -64,8 +64,13 @@ class InProcess(Executor):
 
 
 def pool(course: Course, paper_size: str | None, jobs: int, work: int) -> Executor:
-    """An executor for ``work`` jobs that can run side by side, on at most ``jobs`` processes."""
-    workers = max(1, min(jobs, work))
-    if workers == 1:
+    """An executor for ``work`` renders that can run side by side, on at most ``jobs`` processes.
+
+    One render goes to a worker too when there is a fork server (the build
+    started it, with WeasyPrint loaded, when it began): forking one is
+    quicker than loading WeasyPrint here. ``--jobs 1`` renders here.
+    """
+    workers = min(jobs, work)
+    if jobs == 1 or workers == 0 or (workers == 1 and "forkserver" not in multiprocessing.get_all_start_methods()):
         return InProcess(course, paper_size)
     return ProcessPoolExecutor(workers, mp_context=context(pdf=True), initializer=_start, initargs=(course, paper_size))

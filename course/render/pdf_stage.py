@@ -23,9 +23,8 @@ from ..model import Course
 from . import parallel
 from .book import assemble_book
 from .contents import book_contents
-from .paper import PAPERS
-
-BOOK = "pdf/course-book.pdf"
+from .paper import paper_paths
+from .pdf_plan import BOOK, handout_path
 
 
 @dataclass
@@ -58,8 +57,8 @@ class PdfStage:
         self.course, self.build, self.keys, self.progress = course, build, keys, progress
         self.paper_size, self.jobs = paper_size, jobs
 
-    def run(self) -> tuple[dict[str, str], int]:
-        """Write every PDF; return the PDFs the site links to and the number of pages."""
+    def run(self) -> int:
+        """Write every PDF (where ``pdf_plan`` says); return the number of pages."""
         modules = [self._module_job(number, module) for number, module in enumerate(self.course.modules, start=1)]
         numbers = {m.id: (n, m) for n, m in enumerate(self.course.modules, start=1)}
         quizzes = [self._quiz_job(quiz, *numbers.get(quiz.module, (None, None))) for quiz in self.course.quizzes]
@@ -87,11 +86,11 @@ class PdfStage:
         return max(stale_modules + stale_glossary, sum(not job.reused for job in quizzes) + bool(stale_modules))
 
     def _module_job(self, number: int, module) -> Job:
-        job = Job(f"module:{module.id}", self.keys.module_pdf(module, number), [(f"pdf/{module.id}.pdf", "module-pdf")], module=module.id)
+        job = Job(f"module:{module.id}", self.keys.module_pdf(module, number), [(handout_path(module), "module-pdf")], module=module.id)
         return self._check(job, needs_part=True)
 
     def _quiz_job(self, quiz, number: int | None, module) -> Job:
-        files = [(f"pdf/quizzes/{quiz.id}-{suffix}.pdf", kind) for _, suffix, kind in PAPERS]
+        files = paper_paths(quiz)
         return self._check(Job(f"quiz:{quiz.id}", self.keys.quiz_papers(quiz, module, number), files, module=quiz.module, quiz=quiz.id))
 
     def _check(self, job: Job, needs_part: bool = False) -> Job:
@@ -160,7 +159,7 @@ class PdfStage:
         self.progress.advance("course book")
         return key, pages, bool(old)
 
-    def _record(self, modules: list[Job], book: tuple[str, int, bool], quizzes: list[Job]) -> tuple[dict[str, str], int]:
+    def _record(self, modules: list[Job], book: tuple[str, int, bool], quizzes: list[Job]) -> int:
         """Record every file in the order of a clean build: handouts, the book, the papers."""
         for job in modules:
             self._record_job(job)
@@ -171,8 +170,7 @@ class PdfStage:
             self.build.wrote(BOOK, "course-pdf", key, meta={"pages": pages})
         for job in quizzes:
             self._record_job(job)
-        pages += sum(sum(job.pages) for job in modules + quizzes)
-        return {**{job.module: job.files[0][0] for job in modules}, "book": BOOK}, pages
+        return pages + sum(sum(job.pages) for job in modules + quizzes)
 
     def _record_job(self, job: Job) -> None:
         for (rel, kind), count in zip(job.files, job.pages, strict=True):

@@ -3,7 +3,8 @@
 Every link is relative, so the site works from ``file://``, from any web
 server path and inside an LMS package; assets and fonts are copied in. Each
 page is rendered only when what it is made of changed (``course.depends``).
-The pages to render are shared between this process and the site workers
+The site is written before the PDFs it links to (``pdf_plan`` says where
+they go). The pages to render are shared between this process and the site workers
 (``workers``) when there are enough of them; files are recorded in one order
 whoever rendered them, so the manifest is the same.
 """
@@ -20,6 +21,7 @@ from .environment import ASSETS
 from .fonts import font_files
 from .markdown import module_assets
 from .pages import Page, neighbours, quiz_module, warm, write_pages
+from .pdf_plan import PlannedPdfs
 from .workers import SitePool
 
 
@@ -30,23 +32,21 @@ def write_assets(build: Incremental) -> None:
         build.make(rel, kind, file_digest(source), lambda target, source=source: shutil.copyfile(source, target))
 
 
-def write_site(course: Course, build: Incremental, keys: Keys, pdfs: dict[str, str], pool: SitePool | None = None) -> None:
-    """Every page of the site and the modules' own files (images), after the PDFs they link to."""
+def write_site(course: Course, build: Incremental, keys: Keys, pdfs: PlannedPdfs, pool: SitePool | None = None) -> None:
+    """Every page of the site and the modules' own files (images); ``pdfs`` are the PDFs the pages link to."""
     if pool is not None:
         pool.prime(course, warm)
-    written = {entry.path for entry in build.output.entries}
-    plan: list[Page | tuple] = [Page("index.html", "site-index", keys.site_index(pdfs.get("book")), "index", target=pdfs.get("book"))]
+    plan: list[Page | tuple] = [Page("index.html", "site-index", keys.site_index(pdfs.book), "index", target=pdfs.book)]
     if course.glossary:
         plan.append(Page("glossary.html", "glossary-html", keys.glossary_page(), "glossary"))
     for number, module in enumerate(course.modules, start=1):
-        pdf = f"../{pdfs[module.id]}" if module.id in pdfs else None
+        pdf = f"../{pdfs.handouts[module.id]}" if module.id in pdfs.handouts else None
         key = keys.module_page(module, number, *neighbours(course, number), pdf)
         plan.append(Page(f"modules/{module.id}.html", "module-html", key, "module", number - 1, pdf, module=module.id))
         for asset in module_assets(course, module):
             plan.append((f"modules/{asset.relative_to(course.root / 'modules').as_posix()}", asset, module.id))
     for index, quiz in enumerate(course.quizzes):
-        sheet = f"pdf/quizzes/{quiz.id}-sheet.pdf"
-        sheet = f"../{sheet}" if sheet in written else None
+        sheet = f"../{pdfs.sheets[quiz.id]}" if quiz.id in pdfs.sheets else None
         key = keys.quiz_page(quiz, *quiz_module(course, quiz), sheet)
         plan.append(Page(f"quizzes/{quiz.id}.html", "quiz-html", key, "quiz", index, sheet, module=quiz.module, quiz=quiz.id))
     _write(course, build, plan, pool)

@@ -218,3 +218,10 @@ def _prime(sent: Shared, warm: Callable | None) -> None:
     shared = resolve(sent)
     if warm is not None:
         warm(shared)
+
+
+def start_forkserver(pdf: bool) -> None:
+    """Start the fork server on a background thread: it imports what workers use (WeasyPrint takes most of a second)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context(pdf)
+        threading.Thread(target=multiprocessing.forkserver.ensure_running, name="fork-server", daemon=True).start()
