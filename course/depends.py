@@ -27,6 +27,7 @@ quizzes as a ``Link``, so a template cannot read more of them than its key holds
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,15 @@ def link(item: Module | Quiz | None) -> Link | None:
     return Link(item.id, item.title) if item is not None else None
 
 
+def _module_view(module: Module) -> dict:
+    """``learner_view`` with the body as its SHA-256: the HTML and headings are made from the body alone
+    (by the Markdown library, whose version is in the engine's fingerprint), so they add nothing to a key."""
+    view = learner_view(module)
+    for derived in ("html", "headings", "body_markdown"):
+        view.pop(derived)
+    return {**view, "body": hashlib.sha256(module.body_markdown.encode("utf-8")).hexdigest()}
+
+
 def learner_view(module: Module) -> dict:
     """A module as learners see it: everything but the trainer's notes."""
     hidden = fingerprint.LOCATION_FIELDS | {"trainer_notes_markdown"}
@@ -62,6 +72,7 @@ def learner_view(module: Module) -> dict:
 class Keys:
     def __init__(self, course: Course, paper_size: str):
         self.course = course
+        self._digests: dict[tuple[str, str], str] = {}
         self.templates = fingerprint.Templates(environment(course.language), TEMPLATES)
         self.common = {"engine": fingerprint.engine(), "settings": {name: getattr(course, name) for name in SETTINGS}}
         self.site = {**self.common, "glossary": bool(course.glossary)}
@@ -74,6 +85,13 @@ class Keys:
             "style": self.templates(*PDF_STYLE),
         }
 
+    def of(self, item: Module | Quiz) -> str:
+        """The fingerprint of a module (as learners see it) or a quiz, taken once per build: several keys hold it."""
+        name = (type(item).__name__, item.id)
+        if name not in self._digests:
+            self._digests[name] = fingerprint.digest(_module_view(item) if isinstance(item, Module) else item)
+        return self._digests[name]
+
     def _key(self, output: str, templates: tuple[str, ...], common: dict, **values) -> str:
         return fingerprint.digest({"output": output, "templates": self.templates(*templates), **common, **values})
 
@@ -85,7 +103,7 @@ class Keys:
             "module-html",
             ("site/module.html",),
             self.site,
-            module=learner_view(module),
+            module=self.of(module),
             number=number,
             previous=previous,
             next=next,
@@ -108,7 +126,7 @@ class Keys:
         return self._key("glossary-html", ("site/glossary.html",), self.site, glossary=self.course.glossary)
 
     def quiz_page(self, quiz: Quiz, module: Link | None, number: int | None, sheet: str | None) -> str:
-        return self._key("quiz-html", ("site/quiz.html",), self.site, quiz=quiz, module=module, number=number, sheet=sheet)
+        return self._key("quiz-html", ("site/quiz.html",), self.site, quiz=self.of(quiz), module=module, number=number, sheet=sheet)
 
     # the PDFs
 
@@ -117,16 +135,15 @@ class Keys:
             "module-pdf",
             ("pdf/module.html", "pdf/cover.html"),
             self.pdf,
-            module=learner_view(module),
+            module=self.of(module),
             number=number,
             key_terms=self.course.key_terms(module),
         )
 
     def quiz_papers(self, quiz: Quiz, module: Module | None, number: int | None) -> str:
         shown = {"id": module.id, "title": module.title, "notes": module.trainer_notes_markdown} if module else None
-        return self._key(
-            "quiz-papers", ("pdf/quiz-sheet.html", "pdf/quiz-key.html", "pdf/quiz.css"), self.pdf, quiz=quiz, module=shown, number=number
-        )
+        templates = ("pdf/quiz-sheet.html", "pdf/quiz-key.html", "pdf/quiz.css")
+        return self._key("quiz-papers", templates, self.pdf, quiz=self.of(quiz), module=shown, number=number)
 
     def glossary_part(self) -> str:
         return self._key("glossary-part", ("pdf/glossary.html",), self.pdf, glossary=self.course.glossary)
@@ -140,7 +157,7 @@ class Keys:
     # the LMS packages
 
     def quiz_export(self, exporter: str, quiz: Quiz) -> str:
-        return fingerprint.digest({"output": exporter, **self.common, "quiz": quiz})
+        return fingerprint.digest({"output": exporter, **self.common, "quiz": self.of(quiz)})
 
     def course_export(self, exporter: str, written: list) -> str:
         everything = {"course": self.course, "templates": fingerprint.folder_digests(TEMPLATES), "written": written}
