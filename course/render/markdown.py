@@ -131,9 +131,10 @@ def render_modules(course: Course, derived: dict | None = None, conversion: Conv
     """
     problems = Problems("")
     derived = {} if derived is None else derived
-    (conversion or Conversion(course.modules, derived)).collect(derived)
+    conversion = conversion or Conversion(course.modules, derived)
+    conversion.collect(derived)
     for module in course.modules:
-        if derived.get(module.id, {}).get("key") != body_key(module):  # not among the modules the conversion was started with
+        if module.id not in conversion.keys:  # not among the modules the conversion was started with
             derived[module.id] = derive(module.body_markdown) | {"key": body_key(module)}
     pending = []
     for module in course.modules:
