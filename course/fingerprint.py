@@ -11,11 +11,15 @@ import dataclasses
 import functools
 import hashlib
 import json
-from importlib import metadata
+import os
+import re
+import sys
 from pathlib import Path
 
 import jinja2
 import jinja2.meta
+
+from .usercache import user_cache, write_atomic
 
 ENGINE = Path(__file__).resolve().parent
 # Libraries whose version changes what a build writes (WeasyPrint's layout, Markdown's HTML, ...).
@@ -60,14 +64,48 @@ def folder_digests(folder: Path, base: Path | None = None) -> dict[str, str]:
 @functools.cache
 def engine() -> str:
     """The engine's own version: its source, catalogs and schemas, and the libraries it renders with."""
-    versions = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
+    versions = installed_versions(LIBRARIES)
     source = {path: sha for path, sha in folder_digests(ENGINE).items() if path.split("/", 1)[0] not in NOT_BUILDING}
     return digest({"source": source, "libraries": versions})
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed_versions(names: tuple[str, ...]) -> dict[str, str | None]:
+    """The installed version of each distribution (None if it is not installed).
+
+    Read from the names of the ``NAME-VERSION.dist-info`` folders on
+    ``sys.path`` (what ``importlib.metadata`` finds first), which is one
+    directory listing; ``importlib.metadata`` scans the path once per name.
+    A name not found that way is asked of ``importlib.metadata``.
+    """
+    wanted = {_canonical(name): name for name in names}
+    found: dict[str, str | None] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in listing:
+            stem, dot, suffix = folder.rpartition(".")
+            if suffix != "dist-info" or "-" not in stem:
+                continue
+            name, _, version = stem.partition("-")
+            original = wanted.get(_canonical(name))
+            if original is not None and original not in found:
+                found[original] = version
+    missing = [name for name in names if name not in found]
+    if missing:
+        from importlib import metadata
+
+        for name in missing:
+            try:
+                found[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                found[name] = None
+    return {name: found[name] for name in names}
 
 
 def course_files(root: Path) -> dict[str, str]:
@@ -95,9 +133,29 @@ class Templates:
     def _one(self, name: str) -> str:
         if name not in self.known:
             source = (self.folder / name).read_text(encoding="utf-8")
-            used = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+            used = self._uses(source)
             if None in used:  # a template named at run time could be any of them
                 self.known[name] = digest({"source": source, "all": folder_digests(self.folder)})
             else:
                 self.known[name] = digest({"source": source, "uses": [self._one(t) for t in sorted(used)]})
         return self.known[name]
+
+    def _uses(self, source: str) -> list[str | None]:
+        """The templates ``source`` extends, includes or imports (None: one named at run time).
+
+        Jinja2's parser says; what it said is kept in the engine's cache
+        (``course.usercache``) under the source's fingerprint, as parsing
+        every template again costs more than a small course's pages.
+        """
+        folder = user_cache("template-uses")
+        cached = folder / f"{hashlib.sha256(source.encode('utf-8')).hexdigest()}.json" if folder is not None else None
+        try:
+            used = json.loads(cached.read_bytes())
+            if isinstance(used, list) and all(name is None or isinstance(name, str) for name in used):
+                return used
+        except (AttributeError, OSError, ValueError):  # no cache, no entry, or a damaged one: parsed again
+            pass
+        used = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+        if cached is not None:
+            write_atomic(cached, json.dumps(used).encode("utf-8"))
+        return used

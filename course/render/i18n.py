@@ -1,20 +1,22 @@
-"""Interface strings in the course's language, from gettext catalogs (Babel).
+"""Interface strings in the course's language, from gettext catalogs.
 
-The catalogs are plain ``.po`` files in ``course/locale``; they are compiled
-in memory when first needed, so no build artefact has to be kept in step.
-English strings are the message ids, so a language without a catalog falls
-back to English.
+The catalogs are plain ``.po`` files in ``course/locale``. Babel compiles
+each to a ``.mo`` catalog when first needed, kept in the engine's per-user
+cache (``course.usercache``) under the fingerprint of the ``.po`` file and
+Babel's version, so no build artefact has to be kept in step with the
+sources; Python's ``gettext`` reads it. English strings are the message
+ids, so a language without a catalog falls back to English.
 """
 
 from __future__ import annotations
 
 import functools
+import gettext
+import hashlib
 import io
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from ..usercache import user_cache, write_atomic
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
@@ -23,30 +25,52 @@ def available_languages() -> list[str]:
     return sorted(p.name for p in LOCALE_DIR.iterdir() if list((p / "LC_MESSAGES").glob("*.po")))
 
 
-def translations(language: str) -> NullTranslations:
+def translations(language: str) -> gettext.NullTranslations:
     """Every ``.po`` catalog of the language (site, quiz, paper...), merged."""
     return catalogs(language, (LOCALE_DIR,))
 
 
 @functools.cache
-def catalogs(language: str, folders: tuple[Path, ...]) -> NullTranslations:
-    """The ``.po`` catalogs of a language from several locale folders, merged in order."""
+def catalogs(language: str, folders: tuple[Path, ...]) -> gettext.NullTranslations:
+    """The ``.po`` catalogs of a language from several locale folders, merged: a later catalog's string wins."""
     primary = (language or "en").split("-")[0].lower()
-    merged = NullTranslations()
-    for folder in folders:
-        for po in sorted((folder / primary / "LC_MESSAGES").glob("*.po")):
-            loaded = _compile(po, primary)
-            merged = merged.merge(loaded) if isinstance(merged, Translations) else loaded
+    loaded = [_load(po, primary) for folder in folders for po in sorted((folder / primary / "LC_MESSAGES").glob("*.po"))]
+    if not loaded:
+        return gettext.NullTranslations()
+    merged = loaded[-1]
+    for earlier in reversed(loaded[:-1]):
+        merged.add_fallback(earlier)  # asked, in turn, for what the later ones lack
     return merged
 
 
-def _compile(po: Path, locale: str) -> Translations:
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+def _load(po: Path, locale: str) -> gettext.GNUTranslations:
+    source = po.read_bytes()
+    folder = user_cache("catalogs")
+    cached = None
+    if folder is not None:
+        from ..fingerprint import installed_versions
+
+        babel = installed_versions(("babel",))["babel"]
+        key = hashlib.sha256(b"\0".join([source, locale.encode(), str(babel).encode()])).hexdigest()
+        cached = folder / f"{key}.mo"
+        try:
+            return gettext.GNUTranslations(io.BytesIO(cached.read_bytes()))
+        except Exception:  # noqa: BLE001 - not there, or damaged: compiled again below
+            pass
+    data = _compile(source, locale)
+    if cached is not None:
+        write_atomic(cached, data)
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+def _compile(source: bytes, locale: str) -> bytes:
+    """A ``.po`` file's bytes as a ``.mo`` catalog (with the locale's plural forms)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
+    write_mo(buffer, read_po(io.BytesIO(source), locale=locale))
+    return buffer.getvalue()
 
 
 def translate(language: str, message: str, **values) -> str:
