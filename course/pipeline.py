@@ -27,9 +27,8 @@ from .output import Output
 from .problems import CourseError, Problem
 from .progress import SilentProgress
 from .render.markdown import Conversion, render_modules
-from .render.pages import warm as warm_pages
 from .render.pdf_plan import PlannedPdfs, planned_pdfs
-from .render.workers import POOL_MODULES, SitePool, start_forkserver
+from .render.workers import SitePool
 
 
 @dataclass
@@ -54,6 +53,7 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)  # outputs written this time
     reused: list[str] = field(default_factory=list)  # outputs taken unchanged from the last build
     seconds: dict[str, float] = field(default_factory=dict)  # time spent in each stage
+    handed: dict[str, int] = field(default_factory=dict)  # site work done by forked workers: items, by job
 
 
 def check_course(root: Path, strict: bool = False, derived: dict | None = None, pool=None) -> tuple[Course | None, list[Problem]]:
@@ -82,16 +82,16 @@ def build_course(root: Path, options: BuildOptions, progress=None) -> BuildRepor
     started = time.perf_counter()
     derived = {} if options.clean else cache.markdown()
     jobs = options.jobs or os.cpu_count() or 1
-    modules = sum(1 for rel in state["course"] if rel.startswith("modules/") and rel.endswith(".md"))
-    pool = SitePool(jobs if modules >= POOL_MODULES else 1, options.pdf).start()  # while the course loads
+    pool = SitePool(jobs)  # forks site workers for the Markdown as soon as it is read, and for the pages
     if options.pdf and jobs > 1:
-        start_forkserver(pdf=True)  # the PDF workers' fork server loads WeasyPrint while the course loads
+        from .render import forkserver
+
+        forkserver.start()  # the PDF workers' fork server loads WeasyPrint while the course loads
     try:
         course, problems = check_course(root, options.strict, derived, pool)
         loaded = time.perf_counter() - started
         if course is None:
             raise CourseError(problems)
-        pool.prime(course, warm_pages)  # the workers read the model while this process plans the pages
         output = Output(out)
         try:
             from .incremental import Incremental
@@ -117,6 +117,7 @@ def build_course(root: Path, options: BuildOptions, progress=None) -> BuildRepor
     )
     report.out, report.problems = out, problems
     report.rendered, report.reused = build.rendered, build.reused
+    report.handed = dict(pool.handed)
     report.seconds = {"load": loaded, **report.seconds}
     return report
 

@@ -23,15 +23,23 @@ class BarProgress:
         from rich.console import Console  # only a terminal needs it
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+        # Redrawn at each step, not by a thread of its own: the build forks its site workers, which a
+        # process may do only while it runs no other thread (``course.render.workers``).
         self.bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(file=stream)
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(file=stream),
+            auto_refresh=False,
         )
 
     def start(self, total: int) -> None:
         self.task = self.bar.add_task("building", total=total)
+        self.bar.refresh()
 
     def advance(self, description: str) -> None:
-        self.bar.update(self.task, advance=1, description=description)
+        self.bar.update(self.task, advance=1, description=description, refresh=True)
 
 
 class SilentProgress:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import re
 import threading
 from pathlib import Path
@@ -26,7 +27,25 @@ from markdown.treeprocessors import Treeprocessor
 from ..model import Course, Heading, Module
 from ..problems import ERROR, WARNING, Problem, Problems
 
-EXTENSIONS = ["extra", "admonition", "sane_lists", "toc"]
+EXTENSIONS = ["extra", "admonition", "sane_lists", "toc"]  # module bodies
+SHORT = ["extra", "sane_lists"]  # prompts, explanations, notes
+TOC = {"slugify": slugify_unicode, "separator": "-", "toc_depth": "2-3"}
+
+
+def extensions(names: list[str], configs: dict | None = None) -> list:
+    """Markdown's built-in extensions by name, made by their modules' ``makeExtension``; the same as naming them.
+
+    Python-Markdown looks a name up among every installed package's entry
+    points first, which takes longer (about 30 ms) than converting ten
+    pages; "extra" names its parts the same way, so it is spelt out.
+    """
+    made = []
+    for name in names:
+        if name == "extra":  # what it registers, in its order
+            made += extensions(importlib.import_module("markdown.extensions.extra").extensions, configs)
+        else:
+            made.append(importlib.import_module(f"markdown.extensions.{name}").makeExtension(**(configs or {}).get(name, {})))
+    return made
 
 
 def slug(text: str) -> str:
@@ -58,16 +77,18 @@ def _to_html(href: str) -> str:
     return parts.path[:-3] + ".html" + (f"#{parts.fragment}" if parts.fragment else "")
 
 
-def _converter(found: list) -> markdown.Markdown:
-    md = markdown.Markdown(
-        extensions=EXTENSIONS,
-        extension_configs={"toc": {"slugify": slugify_unicode, "separator": "-", "toc_depth": "2-3"}},
-    )
-    md.treeprocessors.register(_Links(md, found), "course_links", 1)
-    return md
-
-
 _local = threading.local()
+
+
+def _converter() -> tuple[markdown.Markdown, _Links]:
+    """This thread's module converter and its link collector (making one costs as much as converting a page)."""
+    made = getattr(_local, "module", None)
+    if made is None:
+        md = markdown.Markdown(extensions=extensions(EXTENSIONS, {"toc": TOC}))
+        links = _Links(md, [])
+        md.treeprocessors.register(links, "course_links", 1)
+        made = _local.module = (md, links)
+    return made
 
 
 # A one-line text that has none of these characters, and does not start with
@@ -95,7 +116,7 @@ def convert_markdown(text: str) -> str:
     """``render_markdown`` through the converter, always."""
     md = getattr(_local, "short", None)
     if md is None:
-        md = _local.short = markdown.Markdown(extensions=["extra", "sane_lists"])
+        md = _local.short = markdown.Markdown(extensions=extensions(SHORT))
     return md.reset().convert(text)
 
 
@@ -114,6 +135,8 @@ class Conversion:
         self.keys = {module.id: body_key(module) for module in modules}
         self.stale = [module for module in modules if derived.get(module.id, {}).get("key") != self.keys[module.id]]
         bodies = [module.body_markdown for module in self.stale]
+        if pool is not None and bodies:
+            _converter()  # made once, here, and so already made in the workers forked next
         self.batch = pool.map(derive_all, bodies) if pool is not None else None
 
     def collect(self, derived: dict) -> None:
@@ -155,9 +178,9 @@ def derive_all(_unused, bodies: list[str]) -> list[dict]:
 
 def derive(body: str) -> dict:
     """What a module's body gives: HTML, headings, element ids, links and images (JSON-ready)."""
-    found: list = []
-    md = _converter(found)
-    html = md.convert(body)
+    md, links = _converter()
+    found = links.found = []
+    html = md.reset().convert(body)
     headings = [[t["level"], t["name"], t["id"]] for t in _flatten(md.toc_tokens)]
     return {"html": html, "headings": headings, "ids": sorted(_ids(html)), "found": [list(item) for item in found]}
 

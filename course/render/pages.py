@@ -17,7 +17,6 @@ from ..depends import link
 from ..model import Course, letter_index
 from .environment import environment
 from .quiz_page import inline_markdown, page_data
-from .workers import Shared, resolve
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def render(course: Course, page: Page) -> str:
 
 
 def warm(course: Course) -> None:
-    """Load the site's templates and the course's catalogs (what a worker does before its first page)."""
+    """Load the site's templates and the course's catalogs (before the site workers are forked, so they have them)."""
     env = environment(course.language)
     for name in ("site/index.html", "site/glossary.html", "site/module.html", "site/quiz.html"):
         env.get_template(name)
@@ -100,9 +99,8 @@ def _quiz_page(course: Course, env, quiz, sheet: str | None) -> str:
     )
 
 
-def write_pages(course: Course | Shared, pages: list[Page], root: Path) -> list[str]:
+def write_pages(course: Course, pages: list[Page], root: Path) -> list[str]:
     """Render and write ``pages`` under ``root``; their SHA-256, in order (a job for ``workers.SitePool.run``)."""
-    course = resolve(course)
     digests = []
     for page in pages:
         data = render(course, page).encode("utf-8")

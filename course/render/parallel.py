@@ -15,8 +15,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
 from ..model import Course
+from .forkserver import context
 from .paper import write_quiz_papers
-from .workers import context
 
 _renderer = None  # this process's PdfRenderer
 
@@ -73,4 +73,4 @@ def pool(course: Course, paper_size: str | None, jobs: int, work: int) -> Execut
     workers = min(jobs, work)
     if jobs == 1 or workers == 0 or (workers == 1 and "forkserver" not in multiprocessing.get_all_start_methods()):
         return InProcess(course, paper_size)
-    return ProcessPoolExecutor(workers, mp_context=context(pdf=True), initializer=_start, initargs=(course, paper_size))
+    return ProcessPoolExecutor(workers, mp_context=context(), initializer=_start, initargs=(course, paper_size))

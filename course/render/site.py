@@ -4,8 +4,8 @@ Every link is relative, so the site works from ``file://``, from any web
 server path and inside an LMS package; assets and fonts are copied in. Each
 page is rendered only when what it is made of changed (``course.depends``).
 The site is written before the PDFs it links to (``pdf_plan`` says where
-they go). The pages to render are shared between this process and the site workers
-(``workers``) when there are enough of them; files are recorded in one order
+they go). The pages to render are shared between this process and site workers
+forked from it (``workers``) when there are enough of them; files are recorded in one order
 whoever rendered them, so the manifest is the same.
 """
 
@@ -34,8 +34,6 @@ def write_assets(build: Incremental) -> None:
 
 def write_site(course: Course, build: Incremental, keys: Keys, pdfs: PlannedPdfs, pool: SitePool | None = None) -> None:
     """Every page of the site and the modules' own files (images); ``pdfs`` are the PDFs the pages link to."""
-    if pool is not None:
-        pool.prime(course, warm)
     plan: list[Page | tuple] = [Page("index.html", "site-index", keys.site_index(pdfs.book), "index", target=pdfs.book)]
     if course.glossary:
         plan.append(Page("glossary.html", "glossary-html", keys.glossary_page(), "glossary"))
@@ -57,7 +55,8 @@ def _write(course: Course, build: Incremental, plan: list, pool: SitePool | None
     for page in pages:
         build.output.path(page.rel)  # its folder
     if pool is not None:
-        digests = pool.run(write_pages, pages, course, build.output.root, chunk=8)
+        warm(course)
+        digests = pool.run(write_pages, pages, course, build.output.root, chunk=4)
     else:
         digests = write_pages(course, pages, build.output.root)
     rendered = {page.rel: digest for page, digest in zip(pages, digests, strict=True)}
@@ -69,4 +68,3 @@ def _write(course: Course, build: Incremental, plan: list, pool: SitePool | None
             build.wrote(item.rel, item.kind, item.key, item.module, item.quiz, sha256=rendered[item.rel])
         else:
             build.reuse(item.rel, item.kind, item.module, item.quiz)
-
