@@ -115,11 +115,14 @@ def _build(argv: list[str]) -> int:
 
 
 def laid_out_pages(out: Path) -> int:
-    """Pages of the handouts and quiz papers of a build (the book's pages are copies of the handouts')."""
+    """Pages a build laid out: handouts, quiz papers and the book's own (cover, contents, glossary).
+
+    The book's module pages are not counted: they are the handouts' pages, copied.
+    """
     record = json.loads((out.parent / f".{out.name}-cache" / "build.json").read_text(encoding="utf-8"))
-    return sum(
-        r.get("meta", {}).get("pages", 0) for path, r in record["outputs"].items() if path.startswith("pdf/") and "course-book" not in path
-    )
+    outputs = record["outputs"].items()
+    files = sum(r.get("meta", {}).get("pages", 0) for path, r in outputs if path.startswith("pdf/") and "course-book" not in path)
+    return files + sum(part.get("pages", 0) for part in record.get("parts", {}).values())
 
 
 def mkdocs_project(course: Path, target: Path) -> Path:

@@ -78,8 +78,11 @@ class Incremental:
         path = self.cache.parts / old["file"]
         return path if path.is_file() and self._digest(path) == old["sha256"] else None
 
-    def keep_part(self, name: str, key: str, path: Path, sha256: str | None = None) -> None:
+    def keep_part(self, name: str, key: str, path: Path, sha256: str | None = None, pages: int | None = None) -> None:
+        """Record the book part ``name``; ``pages``: how many this build laid out for it (a front or glossary made now)."""
         self.parts[name] = {"key": key, "file": path.name, "sha256": sha256 or self._digest(path)}
+        if pages is not None:
+            self.parts[name]["pages"] = pages
 
     def record(self) -> dict:
         return {"outputs": self.outputs, "parts": self.parts}

@@ -39,21 +39,18 @@ def paper_paths(quiz: Quiz) -> list[tuple[str, str]]:
     return [(f"pdf/quizzes/{quiz.id}-{suffix}.pdf", kind) for _, suffix, kind in PAPERS]
 
 
-def write_quiz_papers(renderer: PdfRenderer, quiz: Quiz, targets: list[Path]) -> dict:
-    """Write the sheet and the key of one quiz to ``targets``; return their page counts and the course files read."""
+def write_quiz_paper(renderer: PdfRenderer, quiz: Quiz, which: int, target: Path) -> dict:
+    """Write paper ``which`` of ``PAPERS`` (0: the sheet, 1: the key) of one quiz to ``target``; its pages and the course files read."""
     from .pdf import PDF_OPTIONS
 
     course = renderer.course
-    stylesheets = _quiz_stylesheets(renderer)
     number, module = next(((n, m) for n, m in enumerate(course.modules, start=1) if m.id == quiz.module), (None, None))
     context = {"quiz": quiz, "module": module, "number": number, "grid": marking_grid(course, quiz)}
     renderer.fetcher.reads()
-    pages = []
-    for (template, _, _), target in zip(PAPERS, targets, strict=True):
-        document = renderer.render(template, stylesheets=stylesheets, letter_index=letter_index, text_dir=text_dir, **context)
-        document.write_pdf(target, **PDF_OPTIONS)
-        pages.append(len(document.pages))
-    return {"pages": pages, "reads": renderer.fetcher.reads()}
+    stylesheets = _quiz_stylesheets(renderer)
+    document = renderer.render(PAPERS[which][0], stylesheets=stylesheets, letter_index=letter_index, text_dir=text_dir, **context)
+    document.write_pdf(target, **PDF_OPTIONS)
+    return {"pages": len(document.pages), "reads": renderer.fetcher.reads()}
 
 
 def _quiz_stylesheets(renderer: PdfRenderer) -> list:

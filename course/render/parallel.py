@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..model import Course
 from .forkserver import context
-from .paper import write_quiz_papers
+from .paper import write_quiz_paper
 
 _renderer = None  # this process's PdfRenderer
 
@@ -34,11 +34,11 @@ def module_job(index: int, handout: Path, part: Path) -> dict:
     return _renderer.write_module(module, index + 1, course.key_terms(module), handout, part)
 
 
-def quiz_job(index: int, targets: list[Path]) -> dict:
-    return write_quiz_papers(_renderer, _renderer.course.quizzes[index], targets)
+def paper_job(index: int, which: int, target: Path) -> dict:
+    return write_quiz_paper(_renderer, _renderer.course.quizzes[index], which, target)
 
 
-def part_job(template: str, part: Path, context: dict) -> str:
+def part_job(template: str, part: Path, context: dict) -> dict:
     return _renderer.write_part(template, part, **context)
 
 

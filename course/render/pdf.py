@@ -100,6 +100,7 @@ class PdfRenderer:
         landed = {h.anchor: anchors.get(h.anchor, 1) for h in module.headings}
         return {"pages": pages, "anchors": landed, "reads": self.fetcher.reads(), "part_sha256": part_sha256}
 
-    def write_part(self, template: str, part: Path, **context) -> str:
-        """A page or pages of the book other than a module's (front, glossary), as a part."""
-        return save_part(self.render(template, **context).write_pdf(**PDF_OPTIONS), part)
+    def write_part(self, template: str, part: Path, **context) -> dict:
+        """A page or pages of the book other than a module's (front, glossary), as a part; its SHA-256 and pages."""
+        document = self.render(template, **context)
+        return {"part_sha256": save_part(document.write_pdf(**PDF_OPTIONS), part), "pages": len(document.pages)}

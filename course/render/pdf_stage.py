@@ -2,22 +2,25 @@
 
 Whatever changed is rendered in a pool of processes (``parallel``); the
 rest is reused. A module job lays the module out once and writes both its
-handout and its book part; a quiz's sheet and key are one job. Once every
-module's headings have landed, the book's front (cover and contents) is
-rendered, and this process puts the book together from the parts
-(``book``), one part at a time, so no laid-out document is ever held here.
+handout and its book part; a quiz's sheet and its key are a job each. The
+modules go first; as they run out, quiz papers keep every worker busy, but
+no more are queued than keep them so. Once every module's headings have
+landed, the book's front (cover and contents) is rendered next, and this
+process puts the book together from the parts (``book``), one part at a
+time, so no laid-out document is ever held here, while the workers finish
+the papers.
 Files are recorded in one order whatever was reused, so an incremental
 build writes the same manifest as a clean one.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from ..depends import Keys
+from ..fingerprint import installed_versions
 from ..incremental import Incremental
 from ..model import Course
 from . import parallel
@@ -29,7 +32,7 @@ from .pdf_plan import BOOK, handout_path
 
 @dataclass
 class Job:
-    """A module's handout and book part, or a quiz's papers: reused, or being rendered by ``future``."""
+    """A module's handout and book part, or a quiz's papers: reused, or being rendered by ``futures`` (one per file)."""
 
     name: str
     key: str
@@ -37,7 +40,7 @@ class Job:
     module: str | None = None
     quiz: str | None = None
     reused: bool = False
-    future: Future | None = None
+    futures: list[Future] = field(default_factory=list)
     meta: dict = field(default_factory=dict)  # what the render returned, or the first file's record
     pages: list[int] = field(default_factory=list)
 
@@ -56,34 +59,53 @@ class PdfStage:
     def __init__(self, course: Course, build: Incremental, keys: Keys, paper_size: str | None, jobs: int, progress):
         self.course, self.build, self.keys, self.progress = course, build, keys, progress
         self.paper_size, self.jobs = paper_size, jobs
+        self.workers = 1
+        self.submitted: list[Future] = []  # every render handed to the pool
 
     def run(self) -> int:
         """Write every PDF (where ``pdf_plan`` says); return the number of pages."""
         modules = [self._module_job(number, module) for number, module in enumerate(self.course.modules, start=1)]
         numbers = {m.id: (n, m) for n, m in enumerate(self.course.modules, start=1)}
         quizzes = [self._quiz_job(quiz, *numbers.get(quiz.module, (None, None))) for quiz in self.course.quizzes]
-        executor = parallel.pool(self.course, self.paper_size, self.jobs, self._side_by_side(modules, quizzes))
+        papers = [(index, which) for index, job in enumerate(quizzes) if not job.reused for which in range(len(job.files))]
+        work = self._side_by_side(modules, papers)
+        self.workers = max(1, min(self.jobs, work))
+        executor = parallel.pool(self.course, self.paper_size, self.jobs, work)
         try:
             parts = self._render_modules(executor, modules)
-            self._wait(modules, "handout")
+            self._wait(modules, "handout", lambda: self._feed(executor, quizzes, papers))
             toc = book_contents(self.course, {job.module: job.meta["anchors"] for job in modules})
             front = self._part(executor, "front", self.keys.front_part(toc), "pdf/book-front.html", toc=toc)
-            self._render_quizzes(executor, quizzes)  # after the front, so the front is not left for last
+            while papers:
+                self._submit_paper(executor, quizzes, *papers.pop(0))
             book = self._write_book([front, *parts])
             self._wait(quizzes, "quiz papers")
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         return self._record(modules, book, quizzes)
 
-    def _side_by_side(self, modules: list[Job], quizzes: list[Job]) -> int:
-        """How many renders can run at once: the modules and the glossary, then the quiz papers beside the front.
+    def _side_by_side(self, modules: list[Job], papers: list) -> int:
+        """How many renders can run at once: the modules, the glossary and (as the modules run out) the quiz papers.
 
         The front can change only after a module did (its contents are where the
-        headings landed); one module edited is one render, done in this process.
+        headings landed); one module edited is one render, done in a worker.
         """
         stale_modules = sum(not job.reused for job in modules)
         stale_glossary = bool(self.course.glossary) and self.build.part("glossary", self.keys.glossary_part()) is None
-        return max(stale_modules + stale_glossary, sum(not job.reused for job in quizzes) + bool(stale_modules))
+        return stale_modules + stale_glossary + len(papers)
+
+    def _feed(self, executor: Executor, quizzes: list[Job], papers: list) -> None:
+        """Queue quiz papers while fewer renders are under way than keep every worker busy (one waiting)."""
+        while papers and sum(not future.done() for future in self.submitted) <= self.workers:
+            self._submit_paper(executor, quizzes, *papers.pop(0))
+
+    def _submit_paper(self, executor: Executor, quizzes: list[Job], index: int, which: int) -> None:
+        job = quizzes[index]
+        job.futures.append(self._submit(executor, parallel.paper_job, index, which, self.build.output.path(job.files[which][0])))
+
+    def _submit(self, executor: Executor, *job) -> Future:
+        self.submitted.append(executor.submit(*job))
+        return self.submitted[-1]
 
     def _module_job(self, number: int, module) -> Job:
         job = Job(f"module:{module.id}", self.keys.module_pdf(module, number), [(handout_path(module), "module-pdf")], module=module.id)
@@ -107,47 +129,54 @@ class PdfStage:
         for index, job in enumerate(modules):
             path = self.build.cache.part(job.key)
             if not job.reused:
-                job.future = executor.submit(parallel.module_job, index, self.build.output.path(job.files[0][0]), path)
-            parts.append(Part(job.name, job.key, path, job.future))
+                job.futures = [self._submit(executor, parallel.module_job, index, self.build.output.path(job.files[0][0]), path)]
+            parts.append(Part(job.name, job.key, path, job.futures[0] if job.futures else None))
         if self.course.glossary:
             parts.append(self._part(executor, "glossary", self.keys.glossary_part(), "pdf/glossary.html"))
         return parts
-
-    def _render_quizzes(self, executor: Executor, quizzes: list[Job]) -> None:
-        for index, job in enumerate(quizzes):
-            if not job.reused:
-                job.future = executor.submit(parallel.quiz_job, index, [self.build.output.path(rel) for rel, _ in job.files])
 
     def _part(self, executor: Executor, name: str, key: str, template: str, **context) -> Part:
         cached = self.build.part(name, key)
         if cached is not None:
             return Part(name, key, cached)
         path = self.build.cache.part(key)
-        return Part(name, key, path, executor.submit(parallel.part_job, template, path, context))
+        return Part(name, key, path, self._submit(executor, parallel.part_job, template, path, context))
 
-    def _wait(self, jobs: list[Job], what: str) -> None:
+    def _wait(self, jobs: list[Job], what: str, meanwhile=None) -> None:
+        """Wait for every job's files, calling ``meanwhile`` before each wait (to give idle workers more)."""
         for job in jobs:
             if job.reused:
                 self.progress.advance(f"{what} {job.name.split(':', 1)[1]} (unchanged)")
-        futures = {job.future: job for job in jobs if job.future is not None}
-        for future in as_completed(futures):
-            job = futures[future]
-            job.meta = future.result()
-            job.pages = job.meta.pop("pages") if isinstance(job.meta["pages"], list) else [job.meta.pop("pages")]
-            self.progress.advance(f"{what} {job.name.split(':', 1)[1]}")
+        pending = {future: job for job in jobs for future in job.futures}
+        while pending:
+            if meanwhile is not None:
+                meanwhile()
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = pending.pop(future)
+                if not any(f in pending for f in job.futures):  # its last file
+                    self._landed(job, [f.result() for f in job.futures])
+                    self.progress.advance(f"{what} {job.name.split(':', 1)[1]}")
+
+    @staticmethod
+    def _landed(job: Job, results: list[dict]) -> None:
+        """What the renders of a job's files returned: its pages, file by file, and the rest (the first file's, reads merged)."""
+        job.pages = [result.pop("pages") for result in results]
+        job.meta = results[0]
+        for result in results[1:]:
+            job.meta["reads"] = {**job.meta.get("reads", {}), **result.get("reads", {})}
 
     def _write_book(self, parts: list[Part]) -> tuple[str, int, bool]:
         """Put the book together from its parts unless the last one was made from the same parts."""
         for part in parts:
-            result = part.future.result() if part.future is not None else None
-            sha256 = result.pop("part_sha256") if isinstance(result, dict) else result
-            self.build.keep_part(part.name, part.key, part.path, sha256)
+            result = part.future.result() if part.future is not None else {}
+            self.build.keep_part(part.name, part.key, part.path, result.pop("part_sha256", None), result.pop("pages", None))
         key = self.keys.book([self.build.parts[part.name]["sha256"] for part in parts])
         old = self.build.reusable(BOOK, key)
         if old:
             pages = old["meta"]["pages"]
         else:
-            producer = f"WeasyPrint {metadata.version('weasyprint')}"
+            producer = f"WeasyPrint {installed_versions(('weasyprint',))['weasyprint']}"
             pages = assemble_book(
                 [p.path for p in parts],
                 self.build.output.path(BOOK),
