@@ -25,17 +25,34 @@ def write_packages(course: Course, build: Incremental, keys: Keys, which: str = 
     the site and the PDFs: they come last) or "all".
     """
     site = [(entry.path, entry.sha256) for entry in build.output.entries]  # what a course package may hold
-    for name in [n for n in EXPORTERS if which == "all" or (n in QUIZ_EXPORTERS) == (which == "quizzes")]:
+    names = [n for n in EXPORTERS if which == "all" or (n in QUIZ_EXPORTERS) == (which == "quizzes")]
+    plans: dict[str, list] = {}
+    stale: dict[str, str] = {}  # course exporter -> its key, when its package must be made again
+    for name in names:
         if name in QUIZ_EXPORTERS:
-            plan = _quiz_exports(course, build, keys, name)
+            plans[name] = _quiz_exports(course, build, keys, name)
+            continue
+        key, olds = keys.course_export(name, site), _previous(build, name)
+        if olds and all(build.reusable(rel, key) for rel in olds):
+            plans[name] = [(rel, None, None) for rel in olds]
         else:
-            key, olds = keys.course_export(name, site), _previous(build, name)
-            if olds and all(build.reusable(rel, key) for rel in olds):
-                plan = [(rel, None, None) for rel in olds]
-            else:
-                plan = [(_rel(build, item), key, item) for item in export_all(course, build.output.root, [name])]
-        for rel, key, item in plan:
+            stale[name] = key
+    for name, written in _side_by_side(course, build.output.root, list(stale)).items():
+        plans[name] = [(_rel(build, item), stale[name], item) for item in written]
+    for name in names:
+        for rel, key, item in plans[name]:
             _record(build, name, rel, key, item)
+
+
+def _side_by_side(course: Course, root: Path, names: list[str]) -> dict[str, list[Written]]:
+    """Run the course exporters at once, on threads: most of a package's time is zlib's, which lets the others run."""
+    if len(names) < 2:
+        return {name: export_all(course, root, [name]) for name in names}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(names), thread_name_prefix="course-package") as threads:
+        running = {name: threads.submit(export_all, course, root, [name]) for name in names}
+        return {name: future.result() for name, future in running.items()}
 
 
 def _quiz_exports(course: Course, build: Incremental, keys: Keys, name: str) -> list:

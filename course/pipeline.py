@@ -68,7 +68,8 @@ def check_course(root: Path, strict: bool = False, derived: dict | None = None, 
     return (None if failed else course), problems
 
 
-def build_course(root: Path, options: BuildOptions, progress=None) -> BuildReport:
+def build_course(root: Path, options: BuildOptions, progress=None, kept=None) -> BuildReport:
+    """Build the course at ``root`` as ``options`` say; ``kept``: PDF workers to use and leave running (``parallel.PdfWorkers``)."""
     progress = progress or SilentProgress()
     out = Path(options.out) if options.out else Path(root) / "dist"
     cache = BuildCache(out)
@@ -97,7 +98,7 @@ def build_course(root: Path, options: BuildOptions, progress=None) -> BuildRepor
             from .incremental import Incremental
 
             build = Incremental(output, cache, previous, course.root)
-            report = _render_all(course, build, options, progress, pool)
+            report = _render_all(course, build, options, progress, pool, kept)
             output.write_manifest({"title": course.title, "language": course.language})
             output.commit()
         except BaseException:
@@ -170,7 +171,7 @@ def _unchanged(out: Path, previous: dict, options: BuildOptions, progress) -> Bu
     return report
 
 
-def _render_all(course: Course, build, options: BuildOptions, progress, pool: SitePool) -> BuildReport:
+def _render_all(course: Course, build, options: BuildOptions, progress, pool: SitePool, kept=None) -> BuildReport:
     from .depends import Keys
     from .render.site import write_assets, write_site
 
@@ -199,7 +200,7 @@ def _render_all(course: Course, build, options: BuildOptions, progress, pool: Si
     if options.pdf:
         from .render.pdf_stage import PdfStage
 
-        stage = PdfStage(course, build, keys, options.paper_size, options.jobs or os.cpu_count() or 1, progress)
+        stage = PdfStage(course, build, keys, options.paper_size, options.jobs or os.cpu_count() or 1, progress, kept)
         report.pages = stage.run()
     lap("pdf")
     if options.lms:

@@ -26,6 +26,9 @@ def _configure(parser) -> None:
         help="processes that render PDFs and, for big courses, site pages (default: every core; 1: all in this process)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument(
+        "--watch", action="store_true", help="after building, build again after every save until Ctrl+C (PDF workers stay loaded)"
+    )
 
 
 def _jobs(value: str) -> int:
@@ -41,6 +44,10 @@ def run(args) -> int:
     options = BuildOptions(
         out=args.out, paper_size=args.paper, strict=args.strict, pdf=not args.no_pdf, lms=not args.no_lms, clean=args.clean, jobs=args.jobs
     )
+    if args.watch:
+        from ..watch import watch
+
+        return watch(args.course, options, lambda line: print(line, file=sys.stderr, flush=True))
     with progress_for(sys.stderr, quiet=args.quiet) as progress:
         report = build_course(args.course, options, progress)
     for problem in report.problems:

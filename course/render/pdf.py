@@ -57,7 +57,7 @@ class PdfRenderer:
     """Holds the font configuration, stylesheets and fetcher for one process."""
 
     def __init__(self, course: Course, paper_size: str | None = None):
-        self.course = course
+        self.course, self.paper_size = course, paper_size
         self.env = environment(course.language)
         self.font_config = FontConfiguration()
         self.fetcher = RecordingFetcher([course.root, TEMPLATES, FONT_DIR], course.root)
@@ -66,6 +66,11 @@ class PdfRenderer:
             CSS(string=fonts_css, font_config=self.font_config, url_fetcher=self.fetcher),
             CSS(filename=str(TEMPLATES / "pdf" / "print.css"), font_config=self.font_config, url_fetcher=self.fetcher),
         ]
+
+    def fits(self, course: Course, paper_size: str | None = None) -> bool:
+        """Whether this renderer serves ``course`` as well as a new one would (same language, folder and paper)."""
+        same_paper = (paper_size or course.paper_size) == (self.paper_size or self.course.paper_size)
+        return course.language == self.course.language and course.root == self.course.root and same_paper
 
     def render(self, template: str, base: Path | None = None, stylesheets: list | None = None, **context):
         html = self.env.get_template(template).render(course=self.course, **context)

@@ -56,9 +56,10 @@ class Part:
 
 
 class PdfStage:
-    def __init__(self, course: Course, build: Incremental, keys: Keys, paper_size: str | None, jobs: int, progress):
+    def __init__(self, course: Course, build: Incremental, keys: Keys, paper_size: str | None, jobs: int, progress, kept=None):
         self.course, self.build, self.keys, self.progress = course, build, keys, progress
         self.paper_size, self.jobs = paper_size, jobs
+        self.kept: parallel.PdfWorkers | None = kept  # workers that outlive this build
         self.workers = 1
         self.submitted: list[Future] = []  # every render handed to the pool
 
@@ -69,8 +70,8 @@ class PdfStage:
         quizzes = [self._quiz_job(quiz, *numbers.get(quiz.module, (None, None))) for quiz in self.course.quizzes]
         papers = [(index, which) for index, job in enumerate(quizzes) if not job.reused for which in range(len(job.files))]
         work = self._side_by_side(modules, papers)
-        self.workers = max(1, min(self.jobs, work))
-        executor = parallel.pool(self.course, self.paper_size, self.jobs, work)
+        self.workers = self.kept.jobs if self.kept is not None else max(1, min(self.jobs, work))
+        executor = parallel.pool(self.course, self.paper_size, self.jobs, work, self.kept)
         try:
             parts = self._render_modules(executor, modules)
             self._wait(modules, "handout", lambda: self._feed(executor, quizzes, papers))

@@ -35,8 +35,17 @@ _NUMBER = struct.Struct("<I")
 
 
 def can_fork() -> bool:
-    """Whether workers may be forked from this process now: on Linux, while it runs no other thread."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+    """Whether workers may be forked from this process now: on Linux, while it runs no other thread.
+
+    Threads that Python did not start (a library's own) count too: Linux
+    lists every thread of a process in ``/proc/self/task``.
+    """
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 class SitePool:

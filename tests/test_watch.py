@@ -1,0 +1,120 @@
+"""``build --watch``: every save is built, a bad save is reported and changes nothing, the PDF workers stay up.
+
+The command runs as a trainer runs it, in its own process: the test edits
+the course's files and reads what the command prints. The workers' reuse is
+checked on the API: two builds with the same ``PdfWorkers`` use the same
+processes and write exactly what a clean one-off build writes.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from course.pipeline import BuildOptions, build_course
+from course.render.parallel import PdfWorkers
+from tests.pdftext import flat, pdftotext
+
+ROOT = Path(__file__).resolve().parents[1]
+WAIT = 120  # seconds for any one line: the first build lays out every PDF
+
+
+class Watching:
+    """``python build.py --watch`` on a course, its lines read as they come."""
+
+    def __init__(self, course: Path, out: Path, *flags: str):
+        command = [sys.executable, str(ROOT / "build.py"), "--course", str(course), "--out", str(out), "--watch", *flags]
+        self.process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.put(line.rstrip("\n"))
+
+    def until(self, start: str) -> list[str]:
+        """The lines up to the first that starts with ``start`` (which is last)."""
+        got = []
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            got.append(line)
+            self.seen.append(line)
+            if line.startswith(start):
+                return got
+        raise AssertionError(f"no line starting {start!r}; the command printed:\n" + "\n".join(self.seen))
+
+    def stop(self) -> int:
+        """Ctrl+C; the exit status, with every line printed read into ``seen``."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.reader.join(timeout=10)
+            while not self.lines.empty():
+                self.seen.append(self.lines.get())
+
+
+def test_every_save_is_built_and_a_bad_one_changes_nothing(english_copy: Path, tmp_path: Path):
+    out = tmp_path / "dist"
+    watching = Watching(english_copy, out, "--no-lms")
+    try:
+        assert watching.until("built ")[-1].startswith(f"built {out}")
+        watching.until("watching ")
+        module = english_copy / "modules" / "risk-profiling.md"
+        module.write_text(module.read_text(encoding="utf-8").replace("then act.", "then act. Watched edit seven."), encoding="utf-8")
+        lines = watching.until("rebuilt ")
+        assert "changed: modules/risk-profiling.md" in lines
+        assert "3 written" in lines[-1], lines[-1]  # the page, the handout and the book
+        assert "Watched edit seven." in (out / "modules" / "risk-profiling.html").read_text(encoding="utf-8")
+        assert "Watched edit seven." in flat(pdftotext(out / "pdf" / "risk-profiling.pdf"))
+
+        quiz = english_copy / "quizzes" / "risk-profiling-quiz.yaml"
+        good = quiz.read_text(encoding="utf-8")
+        quiz.write_text(good.replace("    answer: 40\n", "    answer: forty\n"), encoding="utf-8")
+        lines = watching.until("not built")
+        assert any(line.startswith("quizzes/risk-profiling-quiz.yaml:") for line in lines), lines
+        assert "Watched edit seven." in (out / "modules" / "risk-profiling.html").read_text(encoding="utf-8"), "the output as it was"
+
+        quiz.write_text(good.replace("Give the threshold in percent.", "Give the threshold in percent, please."), encoding="utf-8")
+        watching.until("rebuilt ")
+        assert "in percent, please." in (out / "quizzes" / "risk-profiling-quiz.html").read_text(encoding="utf-8")
+        assert "in percent, please." in flat(pdftotext(out / "pdf" / "quizzes" / "risk-profiling-quiz-sheet.pdf"))
+    finally:
+        status = watching.stop()
+    assert status == 0 and watching.seen[-1] == "stopped watching"
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_kept_workers_serve_every_build_and_write_what_a_clean_build_writes(english_copy: Path, tmp_path: Path):
+    kept = PdfWorkers(2)
+    try:
+        build_course(english_copy, BuildOptions(out=tmp_path / "kept", lms=False), kept=kept)
+        first = kept.pids()
+        module = english_copy / "modules" / "customs-basics.md"
+        module.write_text(module.read_text(encoding="utf-8") + "\nA paragraph added while watching.\n", encoding="utf-8")
+        report = build_course(english_copy, BuildOptions(out=tmp_path / "kept", lms=False), kept=kept)
+        assert len(first) == 2 and kept.pids() == first, "the same two processes, WeasyPrint loaded once"
+        assert "pdf/customs-basics.pdf" in report.rendered
+    finally:
+        kept.close()
+    assert kept.pids() == set()
+    build_course(english_copy, BuildOptions(out=tmp_path / "clean", lms=False, clean=True))
+    kept_files, clean_files = files(tmp_path / "kept"), files(tmp_path / "clean")
+    assert kept_files.keys() == clean_files.keys()
+    assert [name for name in kept_files if kept_files[name] != clean_files[name]] == []
