@@ -10,6 +10,9 @@ and times, each build a separate process as a user would run it:
 - no-op: the same build again, nothing changed;
 - paragraph, quiz, module: one paragraph of a module edited, one quiz
   edited, one module added, each followed by a build;
+- watch: ``build.py --watch`` running, one paragraph edited three times;
+  each is timed from the file's save to the line saying the build is done,
+  and the median is reported;
 - HTML only: a cold ``--no-pdf --no-lms`` build (the site), five times,
   alternating with MkDocs; the fastest of each is reported (the machine may
   be shared: its slow moments are noise, not the tools);
@@ -112,6 +115,38 @@ def _build(argv: list[str]) -> int:
     report = build_course(Path(course), options)
     print(json.dumps({"pages": report.pages, "rendered": len(report.rendered), "reused": len(report.reused), "seconds": report.seconds}))
     return 0
+
+
+def watched_edits(course: Path, out: Path, flags: list[str], edits: int = 3) -> float:
+    """``build.py --watch`` on the course: seconds from a paragraph's save to the rebuild's last line (the median of ``edits``)."""
+    import queue
+    import signal
+    import statistics
+
+    import synthetic
+
+    command = [sys.executable, str(REPO / "build.py"), "--course", str(course), "--out", str(out), "--watch", *flags]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
+
+    def until(start: str) -> None:
+        while not (line := lines.get(timeout=TIMEOUT)).startswith(start):
+            if line.startswith("not built"):
+                raise RuntimeError(f"build --watch failed: {line}")
+
+    seconds = []
+    try:
+        until("watching ")
+        for _ in range(edits):
+            synthetic.edit_paragraph(course)
+            saved = time.perf_counter()
+            until("rebuilt ")
+            seconds.append(time.perf_counter() - saved)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    return statistics.median(seconds)
 
 
 def laid_out_pages(out: Path) -> int:
@@ -228,6 +263,8 @@ def run_size(size: int, work: Path, jobs: str | None, sample: int) -> dict:
     synthetic.add_module(course)
     added = build(course, out, *flags)
     row.update(added=added["seconds"], added_rendered=added["report"]["rendered"])
+    print(f"N={size}: build --watch, one paragraph edited...", file=sys.stderr, flush=True)
+    row["watch"] = watched_edits(course, out, flags)
     print(f"N={size}: HTML only, MkDocs, raw WeasyPrint...", file=sys.stderr, flush=True)
     project = mkdocs_project(course, folder / "mkdocs")
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
@@ -260,6 +297,7 @@ def table(rows: list[dict], cores: int) -> str:
         "one paragraph edited",
         lambda r: f"{r['paragraph']:.1f} s ({100 * r['paragraph'] / r['cold']:.1f} % of cold; {r['paragraph_rendered']} files)",
     )
+    line("one paragraph edited, `build --watch` running", lambda r: f"{r['watch']:.2f} s ({100 * r['watch'] / r['cold']:.1f} % of cold)")
     line("one quiz edited", lambda r: f"{r['quiz']:.1f} s ({r['quiz_rendered']} files)")
     line("one module added", lambda r: f"{r['added']:.1f} s ({r['added_rendered']} files)")
     line("HTML only (`--no-pdf --no-lms`)", lambda r: f"{r['html']:.1f} s")
