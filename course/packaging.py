@@ -17,12 +17,37 @@ from .model import Course
 from .package import EXPORTERS, Written, export_all
 
 
-def write_packages(course: Course, build: Incremental, keys: Keys, which: str = "all") -> None:
+class Begun:
+    """Course packages begun while the PDFs are laid out (``begin``), finished by ``write_packages``."""
+
+    def __init__(self, course: Course, build: Incremental, pending: set[str]):
+        self.course, self.build, self.pending = course, build, frozenset(pending)
+        self.writers: dict = {}
+
+    def begin(self) -> None:
+        """Write every course package but its PDFs, one after the other, on the core the PDFs leave free."""
+        from .package.scorm import BEGUN
+
+        for name in [name for name in EXPORTERS if name in BEGUN]:
+            self.writers[name] = BEGUN[name](self.course, self.build.output.root, self.pending)
+
+    def take(self, name: str):
+        return self.writers.pop(name, None)
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            writer.abort()
+        self.writers = {}
+
+
+def write_packages(course: Course, build: Incremental, keys: Keys, which: str = "all", begun: Begun | None = None) -> None:
     """Run the exporters in registry order, reusing what did not change.
 
     ``which``: "quizzes" (the quiz exports, which need only the model: a build
     writes them before the PDFs), "course" (the course packages, which hold
-    the site and the PDFs: they come last) or "all".
+    the site and the PDFs: they come last) or "all". ``begun``: packages
+    begun beside the PDF stage, finished here (or dropped, if the last
+    build's are still right).
     """
     site = [(entry.path, entry.sha256) for entry in build.output.entries]  # what a course package may hold
     names = [n for n in EXPORTERS if which == "all" or (n in QUIZ_EXPORTERS) == (which == "quizzes")]
@@ -33,25 +58,31 @@ def write_packages(course: Course, build: Incremental, keys: Keys, which: str = 
             plans[name] = _quiz_exports(course, build, keys, name)
             continue
         key, olds = keys.course_export(name, site), _previous(build, name)
+        writer = begun.take(name) if begun is not None else None
         if olds and all(build.reusable(rel, key) for rel in olds):
             plans[name] = [(rel, None, None) for rel in olds]
+            if writer is not None:
+                writer.abort()
+        elif writer is not None:
+            plans[name] = [(_rel(build, Written(writer.finish(), name)), key, Written(writer.path, name))]
         else:
             stale[name] = key
-    for name, written in _side_by_side(course, build.output.root, list(stale)).items():
+    exported = _side_by_side(lambda name: export_all(course, build.output.root, [name]), list(stale))
+    for name, written in exported.items():
         plans[name] = [(_rel(build, item), stale[name], item) for item in written]
     for name in names:
         for rel, key, item in plans[name]:
             _record(build, name, rel, key, item)
 
 
-def _side_by_side(course: Course, root: Path, names: list[str]) -> dict[str, list[Written]]:
-    """Run the course exporters at once, on threads: most of a package's time is zlib's, which lets the others run."""
+def _side_by_side(work, names: list[str]) -> dict:
+    """``work(name)`` for each of the course packages at once, on threads: most of a package's time is zlib's, which lets the others run."""
     if len(names) < 2:
-        return {name: export_all(course, root, [name]) for name in names}
+        return {name: work(name) for name in names}
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(len(names), thread_name_prefix="course-package") as threads:
-        running = {name: threads.submit(export_all, course, root, [name]) for name in names}
+        running = {name: threads.submit(work, name) for name in names}
         return {name: future.result() for name, future in running.items()}
 
 

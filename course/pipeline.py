@@ -188,7 +188,8 @@ def _render_all(course: Course, build, options: BuildOptions, progress, pool: Si
     write_assets(build)
     # The site and the quiz exports first: they only name the PDFs, and the PDF workers' fork
     # server loads WeasyPrint meanwhile. The course packages last: they hold everything.
-    write_site(course, build, keys, planned_pdfs(course) if options.pdf else PlannedPdfs(), pool)
+    planned = planned_pdfs(course) if options.pdf else PlannedPdfs()
+    write_site(course, build, keys, planned, pool)
     pool.close()
     progress.advance("site")
     lap("site")
@@ -197,16 +198,25 @@ def _render_all(course: Course, build, options: BuildOptions, progress, pool: Si
 
         write_packages(course, build, keys, "quizzes")
     lap("lms")
-    if options.pdf:
-        from .render.pdf_stage import PdfStage
+    begun = None
+    try:
+        if options.pdf:
+            from .render.pdf_stage import PdfStage
 
-        stage = PdfStage(course, build, keys, options.paper_size, options.jobs or os.cpu_count() or 1, progress, kept)
-        report.pages = stage.run()
-    lap("pdf")
-    if options.lms:
-        write_packages(course, build, keys, "course")
-        progress.advance("LMS packages")
-    lap("lms")
+            stage = PdfStage(course, build, keys, options.paper_size, options.jobs or os.cpu_count() or 1, progress, kept)
+            if options.lms:
+                from .packaging import Begun
+
+                begun = Begun(course, build, planned.linked())
+            report.pages = stage.run(beside=begun.begin if begun is not None else None)
+        lap("pdf")
+        if options.lms:
+            write_packages(course, build, keys, "course", begun)
+            progress.advance("LMS packages")
+        lap("lms")
+    finally:
+        if begun is not None:
+            begun.abort()  # what was begun and not finished (a build that failed)
     report.counts = _counts(build.output)
     return report
 

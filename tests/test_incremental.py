@@ -18,6 +18,7 @@ import pytest
 
 import course.depends
 import course.package
+import course.packaging
 import course.render.pdf_stage
 import course.render.quiz_page
 import course.render.site  # noqa: F401 - loaded before any test points the engine at other templates
@@ -281,3 +282,36 @@ def test_a_render_that_fails_leaves_output_and_cache_as_they_were(english_copy: 
         build(english_copy, out)
     assert manifest(out) == before and (tmp_path / ".dist-cache" / "build.json").read_bytes() == cache
     assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]
+
+
+def test_packages_begun_while_a_handout_is_laid_out_are_a_clean_builds_bytes(english_copy: Path, tmp_path: Path, monkeypatch):
+    """One PDF to lay out leaves a core free: the SCORM packages are written meanwhile, PDFs last, the same bytes."""
+    begun = []
+    begin = course.packaging.Begun.begin
+    monkeypatch.setattr(course.packaging.Begun, "begin", lambda self: (begun.append(sorted(self.pending)), begin(self)))
+    out = tmp_path / "dist"
+    build_course(english_copy, BuildOptions(out=out, jobs=2))
+    assert begun == [], "a cold build keeps both workers busy: the packages are written after the PDFs"
+    module_body(english_copy, None)
+    report = build_course(english_copy, BuildOptions(out=out, jobs=2))
+    assert len(begun) == 1 and "pdf/risk-profiling.pdf" in begun[0] and "pdf/course-book.pdf" in begun[0]
+    assert SCORM <= set(report.rendered)
+    build_course(english_copy, BuildOptions(out=tmp_path / "clean", jobs=2, clean=True))
+    assert manifest(out) == manifest(tmp_path / "clean")
+    assert not list(tmp_path.rglob("*.partial"))
+
+
+def test_packages_begun_for_a_build_that_fails_leave_nothing(english_copy: Path, tmp_path: Path, monkeypatch):
+    out = tmp_path / "dist"
+    build_course(english_copy, BuildOptions(out=out, jobs=2))
+    before = manifest(out)
+    module_body(english_copy, None)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the book failed")
+
+    monkeypatch.setattr(course.render.pdf_stage.PdfStage, "_write_book", broken)
+    with pytest.raises(RuntimeError):
+        build_course(english_copy, BuildOptions(out=out, jobs=2))
+    assert manifest(out) == before
+    assert not list(tmp_path.rglob("*.partial")) and not [p for p in tmp_path.iterdir() if ".building-" in p.name]

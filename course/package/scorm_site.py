@@ -16,6 +16,7 @@ keys, the other LMS exports, ``manifest.json``) stay out. The package adds:
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 import re
 from collections import deque
@@ -105,11 +106,12 @@ def added_files(course: Course, scos: list[Sco], site: Path, version: str) -> di
 # -- what the package holds
 
 
-def site_reader(site: Path, added: dict[str, bytes]) -> Callable[[str], bytes | Path | None]:
+def site_reader(site: Path, added: dict[str, bytes], pending: frozenset[str] = frozenset()) -> Callable[[str], bytes | Path | None]:
     """A file of the package by its path: an added file's bytes, else the built site's file (None if neither).
 
     Files stay on disk until the zip is written, one at a time: a package of
-    200 modules holds a few hundred megabytes of PDFs.
+    200 modules holds a few hundred megabytes of PDFs. ``pending`` files are
+    being written (the PDFs, while the package is begun): they count as there.
     """
 
     @functools.cache
@@ -117,7 +119,7 @@ def site_reader(site: Path, added: dict[str, bytes]) -> Callable[[str], bytes | 
         if rel in added:
             return added[rel]
         path = site / rel
-        return path if path.is_file() else None
+        return path if rel in pending or path.is_file() else None
 
     return read
 
@@ -137,16 +139,33 @@ def crawl(read: Callable[[str], bytes | Path | None], start: list[str]) -> dict[
     return links
 
 
-def file_links(rel: str, found: bytes | Path) -> Iterator[str]:
-    """The links of a page or style sheet (other files link to nothing and are not read)."""
+def file_links(rel: str, found: bytes | Path) -> tuple[str, ...]:
+    """The links of a page or style sheet (other files link to nothing and are not read).
+
+    Both packages hold the same pages, and a build after an edit mostly the
+    last build's: a file's links are kept by its content's SHA-1 and kind.
+    """
     suffix = posixpath.splitext(rel)[1].lower()
     if suffix not in (".html", ".htm", ".css"):
-        return
+        return ()
     data = found.read_bytes() if isinstance(found, Path) else found
+    key = (suffix, hashlib.sha1(data, usedforsecurity=False).digest())
+    if key not in _LINKS:
+        if len(_LINKS) >= LINKS_KEPT:
+            _LINKS.clear()
+        _LINKS[key] = tuple(_parse_links(suffix, data))
+    return _LINKS[key]
+
+
+LINKS_KEPT = 20_000  # files whose links are kept (a few hundred bytes each)
+_LINKS: dict[tuple[str, bytes], tuple[str, ...]] = {}
+
+
+def _parse_links(suffix: str, data: bytes) -> Iterator[str]:
     if suffix in (".html", ".htm"):
         for _element, _attribute, link, _position in lxml.html.document_fromstring(data).iterlinks():
             yield link
-    elif suffix == ".css":
+    else:
         for match in CSS_URL.finditer(data.decode("utf-8", "replace")):
             yield match.group(2) or match.group(4)
 

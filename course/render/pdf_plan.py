@@ -27,6 +27,10 @@ class PlannedPdfs:
     handouts: dict[str, str] = field(default_factory=dict)  # module id -> path in the output
     sheets: dict[str, str] = field(default_factory=dict)  # quiz id -> path of its answer sheet
 
+    def linked(self) -> set[str]:
+        """The PDFs the site links to (what a course package may hold of them)."""
+        return {*([self.book] if self.book else []), *self.handouts.values(), *self.sheets.values()}
+
 
 def planned_pdfs(course: Course) -> PlannedPdfs:
     return PlannedPdfs(

@@ -63,8 +63,12 @@ class PdfStage:
         self.workers = 1
         self.submitted: list[Future] = []  # every render handed to the pool
 
-    def run(self) -> int:
-        """Write every PDF (where ``pdf_plan`` says); return the number of pages."""
+    def run(self, beside=None) -> int:
+        """Write every PDF (where ``pdf_plan`` says); return the number of pages.
+
+        ``beside()`` is called once the renders are under way if they leave a
+        core free (fewer renders than ``--jobs``): this process would only wait.
+        """
         modules = [self._module_job(number, module) for number, module in enumerate(self.course.modules, start=1)]
         numbers = {m.id: (n, m) for n, m in enumerate(self.course.modules, start=1)}
         quizzes = [self._quiz_job(quiz, *numbers.get(quiz.module, (None, None))) for quiz in self.course.quizzes]
@@ -74,6 +78,8 @@ class PdfStage:
         executor = parallel.pool(self.course, self.paper_size, self.jobs, work, self.kept)
         try:
             parts = self._render_modules(executor, modules)
+            if beside is not None and 0 < work < self.jobs:
+                beside()
             self._wait(modules, "handout", lambda: self._feed(executor, quizzes, papers))
             toc = book_contents(self.course, {job.module: job.meta["anchors"] for job in modules})
             front = self._part(executor, "front", self.keys.front_part(toc), "pdf/book-front.html", toc=toc)
