@@ -23,7 +23,7 @@ def _configure(parser) -> None:
         "--jobs",
         type=_jobs,
         metavar="N",
-        help="processes that render PDFs and, for big courses, site pages (default: every core; 1: all in this process)",
+        help="processes that render PDFs and share the site pages (default: every core; 1: all in this process)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.add_argument(
