@@ -76,7 +76,7 @@ class SitePool:
 
     def close(self) -> None:
         """Stop the workers of any batch whose result was never asked for."""
-        for batch in self._open:
+        for batch in list(self._open):  # each leaves the list as it closes
             batch.close(kill=True)
         self._open = []
 
