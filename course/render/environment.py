@@ -73,7 +73,7 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError):
+        except Exception:  # noqa: BLE001 - unreadable or damaged (a cut-off pickle, bad marshal data): compiled again
             bucket.reset()
 
 
