@@ -3,7 +3,10 @@
 A quiz export (QTI, Moodle XML, GIFT) is redone only for the quizzes whose
 key changed, by handing the exporter a course holding just those quizzes; a
 course package (SCORM) is redone whenever anything it could hold changed.
-Every file is recorded in registry order, as a clean build records it.
+When the PDF stage leaves a core free, the course packages are begun beside
+it (``Begun``: everything but the PDFs, which are appended after), and
+finished or dropped here. Every file is recorded in registry order, as a
+clean build records it.
 """
 
 from __future__ import annotations
@@ -64,7 +67,8 @@ def write_packages(course: Course, build: Incremental, keys: Keys, which: str = 
             if writer is not None:
                 writer.abort()
         elif writer is not None:
-            plans[name] = [(_rel(build, Written(writer.finish(), name)), key, Written(writer.path, name))]
+            written = Written(writer.finish(), name)
+            plans[name] = [(_rel(build, written), key, written)]
         else:
             stale[name] = key
     exported = _side_by_side(lambda name: export_all(course, build.output.root, [name]), list(stale))
