@@ -72,9 +72,8 @@ def verify_url(base: str, code: str) -> str:
 
 def render_pdf(room, certificate, url: str) -> bytes:
     """The certificate as PDF bytes (WeasyPrint, one render at a time per process)."""
-    from weasyprint import HTML
-
     from ..render.pdf import PdfRenderer
+    from ..render.weasy import HTML
 
     issued = datetime.date.fromtimestamp(certificate.issued_at)
     context = dict(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint.urls import URLFetcher
+from .weasy import URLFetcher
 
 
 class FencedFetcher(URLFetcher):

@@ -55,7 +55,7 @@ def write_quiz_paper(renderer: PdfRenderer, quiz: Quiz, which: int, target: Path
 
 def _quiz_stylesheets(renderer: PdfRenderer) -> list:
     if not hasattr(renderer, "quiz_stylesheets"):
-        from weasyprint import CSS
+        from .weasy import CSS
 
         quiz_css = CSS(filename=str(TEMPLATES / "pdf" / "quiz.css"), font_config=renderer.font_config, url_fetcher=renderer.fetcher)
         renderer.quiz_stylesheets = [*renderer.stylesheets, quiz_css]

@@ -16,15 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-
 from ..fingerprint import file_digest
 from ..model import Course, Module
 from .environment import TEMPLATES, environment
 from .fetcher import FencedFetcher
 from .fonts import FONT_DIR, font_faces
 from .pdfpart import save_part
+from .weasy import CSS, HTML, FontConfiguration
 
 PDF_OPTIONS = {"pdf_tags": True}
 
