@@ -15,11 +15,12 @@ import os
 import re
 import sys
 from pathlib import Path
-
-import jinja2
-import jinja2.meta
+from typing import TYPE_CHECKING
 
 from .usercache import user_cache, write_atomic
+
+if TYPE_CHECKING:
+    import jinja2
 
 ENGINE = Path(__file__).resolve().parent
 # Libraries whose version changes what a build writes (WeasyPrint's layout, Markdown's HTML, ...).
@@ -155,6 +156,8 @@ class Templates:
                 return used
         except (AttributeError, OSError, ValueError):  # no cache, no entry, or a damaged one: parsed again
             pass
+        import jinja2.meta
+
         used = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
         if cached is not None:
             write_atomic(cached, json.dumps(used).encode("utf-8"))

@@ -18,17 +18,18 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import fingerprint
 from .cache import BuildCache
-from .load import load_course
-from .model import Course
 from .output import Output
 from .problems import CourseError, Problem
 from .progress import SilentProgress
-from .render.markdown import Conversion, render_modules
-from .render.pdf_plan import PlannedPdfs, planned_pdfs
-from .render.workers import SitePool
+
+if TYPE_CHECKING:
+    from .model import Course
+    from .render.markdown import Conversion
+    from .render.workers import SitePool
 
 
 @dataclass
@@ -58,6 +59,9 @@ class BuildReport:
 
 def check_course(root: Path, strict: bool = False, derived: dict | None = None, pool=None) -> tuple[Course | None, list[Problem]]:
     """Load, validate and render the Markdown in memory (with ``pool``'s workers, if given); write nothing."""
+    from .load import load_course
+    from .render.markdown import Conversion, render_modules
+
     derived = {} if derived is None else derived
     started: list[Conversion] = []
     course, problems = load_course(root, lambda modules: started.append(Conversion(modules, derived, pool)))
@@ -81,13 +85,15 @@ def build_course(root: Path, options: BuildOptions, progress=None, kept=None) ->
         if report is not None:
             return report
     started = time.perf_counter()
-    derived = {} if options.clean else cache.markdown()
     jobs = options.jobs or os.cpu_count() or 1
-    pool = SitePool(jobs)  # forks site workers for the Markdown as soon as it is read, and for the pages
     if options.pdf and jobs > 1:
         from .render import forkserver
 
-        forkserver.start()  # the PDF workers' fork server loads WeasyPrint while the course loads
+        forkserver.start()  # the PDF workers' fork server loads WeasyPrint while the engine and the course load
+    from .render.workers import SitePool
+
+    derived = {} if options.clean else cache.markdown()
+    pool = SitePool(jobs)  # forks site workers for the Markdown as soon as it is read, and for the pages
     try:
         course, problems = check_course(root, options.strict, derived, pool)
         loaded = time.perf_counter() - started
@@ -125,7 +131,7 @@ def build_course(root: Path, options: BuildOptions, progress=None, kept=None) ->
 
 def _state(root: Path, options: BuildOptions) -> dict:
     """The fingerprints of everything a build reads (with the files WeasyPrint read, added later)."""
-    from .render.environment import TEMPLATES
+    from .render import TEMPLATES
     from .render.fonts import font_files
 
     root = Path(root).resolve()
@@ -173,6 +179,7 @@ def _unchanged(out: Path, previous: dict, options: BuildOptions, progress) -> Bu
 
 def _render_all(course: Course, build, options: BuildOptions, progress, pool: SitePool, kept=None) -> BuildReport:
     from .depends import Keys
+    from .render import pdf_plan
     from .render.site import write_assets, write_site
 
     report = BuildReport(out=build.output.final)
@@ -188,7 +195,7 @@ def _render_all(course: Course, build, options: BuildOptions, progress, pool: Si
     write_assets(build)
     # The site and the quiz exports first: they only name the PDFs, and the PDF workers' fork
     # server loads WeasyPrint meanwhile. The course packages last: they hold everything.
-    planned = planned_pdfs(course) if options.pdf else PlannedPdfs()
+    planned = pdf_plan.planned_pdfs(course) if options.pdf else pdf_plan.PlannedPdfs()
     write_site(course, build, keys, planned, pool)
     pool.close()
     progress.advance("site")

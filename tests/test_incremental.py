@@ -205,7 +205,7 @@ def test_nothing_changed_reads_no_course_file_and_renders_nothing(english_copy: 
     first = build(english_copy, out)
     before = manifest(out)
     (out / "stray.txt").write_text("left by hand", encoding="utf-8")
-    monkeypatch.setattr("course.pipeline.load_course", lambda root: pytest.fail("an unchanged course was loaded again"))
+    monkeypatch.setattr("course.load.load_course", lambda root, *rest: pytest.fail("an unchanged course was loaded again"))
     again = build(english_copy, out)
     assert again.rendered == [] and set(again.reused) == {e["path"] for e in before["outputs"]}
     assert manifest(out) == before

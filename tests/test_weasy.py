@@ -82,5 +82,6 @@ def test_falls_back_to_the_usual_import_and_prints_nothing_of_the_failed_one():
 
 def test_the_engine_takes_weasyprint_from_weasy_only():
     direct = re.compile(r"^\s*(from weasyprint[\s.]|import weasyprint)", re.MULTILINE)
-    found = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "course").rglob("*.py")) if direct.search(p.read_text(encoding="utf-8"))]
+    sources = sorted((ROOT / "course").rglob("*.py"))
+    found = [p.relative_to(ROOT).as_posix() for p in sources if direct.search(p.read_text(encoding="utf-8"))]
     assert found == ["course/render/weasy.py"]

@@ -1,7 +1,9 @@
 """Subcommands of ``python build.py`` / ``course``, one module each.
 
 Every module in this package registers itself with ``@command``; the command
-line discovers them, so adding a subcommand is adding a file.
+line discovers them, so adding a subcommand is adding a file. Discovering
+imports every one of them, so each imports what it works with when it runs:
+a build starts its PDF workers' fork server before the engine loads.
 """
 
 from __future__ import annotations

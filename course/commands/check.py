@@ -6,8 +6,6 @@ import json
 import sys
 from pathlib import Path
 
-from ..lint import LintSettings, lint_course
-from ..pipeline import check_course
 from ..problems import Problem, has_errors
 from . import add_course_argument, arguments, command
 
@@ -29,6 +27,9 @@ def _configure(parser) -> None:
 @command("check", "validate the whole course and lint it as an editor would; writes nothing", order=1)
 @arguments(_configure)
 def run(args) -> int:
+    from ..lint import LintSettings, lint_course
+    from ..pipeline import check_course
+
     course, problems = check_course(args.course)
     if course is not None:
         lint = lint_course(course, LintSettings(source_dirs=tuple(args.sources)))

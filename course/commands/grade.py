@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..gradebook import run_grade
 from . import arguments, command
 
 
@@ -22,4 +21,6 @@ def run(args) -> int:
     if args.answers is None and args.template is None:
         print("grade: give ANSWERS.csv to grade, or --template FILE to write an empty one")
         return 1
+    from ..gradebook import run_grade
+
     return run_grade(args.quiz, args.answers, out=args.out, template=args.template, report=args.report)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from ..authoring.scaffold import new_module
 from . import add_course_argument, arguments, command
 
 
@@ -18,6 +17,8 @@ def _configure(parser) -> None:
 @command("new", "start a new module: modules/ID.md, a quiz skeleton, and ID in course.yaml", order=20)
 @arguments(_configure)
 def run(args) -> int:
+    from ..authoring.scaffold import new_module
+
     result = new_module(args.course, args.id, args.title)
     for rel in result.written:
         print(f"wrote {rel}", file=sys.stderr)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..schema import stale_schemas, write_schemas
 from . import arguments, command
 
 
@@ -17,6 +16,8 @@ def _configure(parser) -> None:
 @command("schema", "write JSON Schemas for course.yaml, module front matter, quizzes and the glossary", order=60)
 @arguments(_configure)
 def run(args) -> int:
+    from ..schema import stale_schemas, write_schemas
+
     if args.check:
         stale = stale_schemas(args.out)
         for name in stale:

@@ -6,7 +6,6 @@ import signal
 import sys
 import threading
 
-from ..authoring.session import PreviewSession
 from . import add_course_argument, arguments, command
 
 
@@ -18,6 +17,8 @@ def _configure(parser) -> None:
 @command("serve", "preview the course in a browser; rebuilds and reloads on every save", order=30)
 @arguments(_configure)
 def run(args) -> int:
+    from ..authoring.session import PreviewSession
+
     stopped = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stopped.set())  # stop as cleanly as on Ctrl+C
     try:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import functools
 import sys
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from ..model import ABJAD_LETTERS, letter, text_direction
 from ..usercache import user_cache
+from . import TEMPLATES
 from .i18n import translations
 from .markdown import render_markdown, slug
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 ASSETS = TEMPLATES / "assets"
 
 
