@@ -8,7 +8,8 @@ lists), in ``<parent of OUT>/.<OUT name>-cache/``:
   its SHA-256 and what reusing it needs (pages, where headings landed, the
   course files WeasyPrint read); and the book's parts;
 - ``markdown.json``: what each module's Markdown gave, by the fingerprint of its body;
-- ``parts/``: the PDF parts the course book is put together from, named by key.
+- ``parts/``: the PDF parts the course book is put together from, named by key;
+- ``lock``: held by the build writing OUT, so that a second build waits for it.
 
 The two JSON files are written only after a build's output was swapped in,
 and they name the manifest they describe: if OUT is not what build.json
@@ -20,8 +21,10 @@ checked against its SHA-256 before it is used.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from . import fingerprint
@@ -34,6 +37,28 @@ class BuildCache:
         self.out = Path(out).resolve()
         self.folder = self.out.parent / f".{self.out.name}-cache"
         self.parts = self.folder / "parts"
+
+    @contextlib.contextmanager
+    def locked(self, waiting: Callable[[], None] = lambda: None):
+        """Hold OUT's build lock (``lock`` in the cache folder) while the block runs; ``waiting()`` first if another build holds it.
+
+        The lock is the system's (``flock``): it goes with the process that
+        holds it, however that process ends. Where there is none (Windows),
+        builds are not kept apart.
+        """
+        try:
+            import fcntl
+        except ImportError:
+            yield
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / "lock", "wb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                waiting()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def load(self) -> dict:
         """The last build's record; empty when there is none, it is damaged, or OUT is no longer what it describes."""

@@ -73,10 +73,19 @@ def check_course(root: Path, strict: bool = False, derived: dict | None = None, 
 
 
 def build_course(root: Path, options: BuildOptions, progress=None, kept=None) -> BuildReport:
-    """Build the course at ``root`` as ``options`` say; ``kept``: PDF workers to use and leave running (``parallel.PdfWorkers``)."""
+    """Build the course at ``root`` as ``options`` say; ``kept``: PDF workers to use and leave running (``parallel.PdfWorkers``).
+
+    One build at a time writes an output folder and its record: another
+    build into the same folder (a second terminal, ``build --watch``) waits.
+    """
     progress = progress or SilentProgress()
     out = Path(options.out) if options.out else Path(root) / "dist"
     cache = BuildCache(out)
+    with cache.locked(lambda: progress.note(f"waiting for another build into {out} to finish")):
+        return _build(root, options, progress, kept, out, cache)
+
+
+def _build(root: Path, options: BuildOptions, progress, kept, out: Path, cache: BuildCache) -> BuildReport:
     previous = {} if options.clean else cache.load()
     state = _state(root, options)  # taken before anything is read, so an edit made during the build is seen next time
     reads = {rel: _digest(Path(root) / rel) for rel in previous.get("reads", [])}

@@ -17,6 +17,9 @@ class PlainProgress:
         self.done += 1
         print(f"[{self.done}/{self.total}] {description}", file=self.stream, flush=True)
 
+    def note(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
 
 class BarProgress:
     def __init__(self, stream):
@@ -41,13 +44,25 @@ class BarProgress:
     def advance(self, description: str) -> None:
         self.bar.update(self.task, advance=1, description=description, refresh=True)
 
+    def note(self, text: str) -> None:
+        self.bar.console.print(text)
+
 
 class SilentProgress:
+    """No progress; notes (a build waiting for another) go to ``note`` if given."""
+
+    def __init__(self, note=None):
+        self._note = note
+
     def start(self, total: int) -> None:
         pass
 
     def advance(self, description: str) -> None:
         pass
+
+    def note(self, text: str) -> None:
+        if self._note is not None:
+            self._note(text)
 
 
 @contextmanager

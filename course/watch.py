@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .pipeline import BuildOptions, BuildReport, build_course
 from .problems import CourseError
+from .progress import SilentProgress
 from .render.parallel import PdfWorkers
 
 # Saves closer together than this (an editor writing a file in steps, a folder of images copied in) are one change.
@@ -57,7 +58,7 @@ def watch(root: Path, options: BuildOptions, log: Callable[[str], None], stop: t
 def _build(root: Path, options: BuildOptions, kept: PdfWorkers | None, log: Callable[[str], None], done: str) -> BuildReport | None:
     started = time.perf_counter()
     try:
-        report = build_course(root, options, kept=kept)
+        report = build_course(root, options, SilentProgress(log), kept=kept)
     except CourseError as error:
         for problem in error.problems:
             log(str(problem))
