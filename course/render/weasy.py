@@ -11,8 +11,9 @@ that fail, WeasyPrint is imported again the usual way, which finds what it
 can and says what is missing.
 
 Every part of the engine imports WeasyPrint from here. The look-up is
-replaced process-wide for the import's duration: the engine imports
-WeasyPrint before it starts threads (or in a worker without any).
+replaced process-wide for the import's duration (a few tenths of a
+second); that would matter only to another thread looking a library up at
+that moment, which nothing in the engine does.
 """
 
 from __future__ import annotations
