@@ -8,6 +8,7 @@ processes and write exactly what a clean one-off build writes.
 
 from __future__ import annotations
 
+import os
 import queue
 import signal
 import subprocess
@@ -15,6 +16,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from course.pipeline import BuildOptions, build_course
 from course.render.parallel import PdfWorkers
@@ -118,3 +121,20 @@ def test_kept_workers_serve_every_build_and_write_what_a_clean_build_writes(engl
     kept_files, clean_files = files(tmp_path / "kept"), files(tmp_path / "clean")
     assert kept_files.keys() == clean_files.keys()
     assert [name for name in kept_files if kept_files[name] != clean_files[name]] == []
+
+
+def test_closing_kept_workers_does_not_wait_for_a_render_that_does_not_end():
+    kept = PdfWorkers(2)
+    done = kept.get().submit(os.getpid)
+    stuck = kept.get().submit(time.sleep, 120)  # a render that would hold Ctrl+C up for two minutes
+    pids = {done.result(timeout=60)} | kept.pids()
+    deadline = time.monotonic() + 30
+    while not stuck.running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stuck.running() and len(pids) == 2
+    started = time.monotonic()
+    kept.close(grace=0.5)
+    assert time.monotonic() - started < 10, "the worker was stopped, not waited for"
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

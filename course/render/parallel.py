@@ -21,6 +21,7 @@ import os
 import pickle
 import signal
 import tempfile
+import time
 import uuid
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -145,10 +146,23 @@ class PdfWorkers:
         """The workers' process ids (empty before the first PDF; ``_processes`` is the executor's own record)."""
         return set(self.executor._processes) if self.executor is not None else set()
 
-    def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+    def close(self, grace: float = 5.0) -> None:
+        """Stop the workers: what is queued is dropped, a render under way has ``grace`` seconds, then its worker is killed.
+
+        So Ctrl+C ends ``build --watch`` within seconds even in the middle of
+        a long render, and a worker that does not end cannot hold it up.
+        """
+        if self.executor is None:
+            return
+        executor, self.executor = self.executor, None
+        processes = list(executor._processes.values())  # the executor's own record, as in ``pids``
+        executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + grace
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 def pool(course: Course, paper_size: str | None, jobs: int, work: int, kept: PdfWorkers | None = None) -> Executor:
