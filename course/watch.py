@@ -4,12 +4,15 @@ Each build is the ordinary incremental one, so a save renders only what it
 changed, and a build that fails leaves the output folder as it was. What a
 one-off build pays every time is paid once here: Python and the engine are
 loaded, and the PDF workers (``parallel.PdfWorkers``) stay up between
-builds with WeasyPrint loaded and their fonts and style sheets ready. The
+builds with WeasyPrint loaded and their fonts and style sheets ready: after
+the first build, each lays the first module out once before the command
+says it is watching. The
 files watched are those a build reads (``authoring.watcher.CourseFilter``).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
 import os
 import threading
@@ -40,8 +43,11 @@ def watch(root: Path, options: BuildOptions, log: Callable[[str], None], stop: t
         )
         first = next(changes)  # watching from here on: a save during the first build is built next
         _build(root, options, kept, log, "built")
-        if kept is not None:
-            kept.start()  # if the first build needed none, so that the first save is as quick as the next
+        # Warm, so that the first saves are as quick as the next (a save meanwhile is built after): the
+        # workers lay a module out, this process reads the course (the first build may have read nothing).
+        warming = kept.start(root, options.paper_size) if kept is not None else []
+        _warm_up(root)
+        concurrent.futures.wait(warming)  # a failed warm-up only leaves a worker cold
         log(f"watching {root} for changes (Ctrl+C to stop)")
         for batch in itertools.chain([first], changes):
             if batch:
@@ -70,6 +76,18 @@ def _build(root: Path, options: BuildOptions, kept: PdfWorkers | None, log: Call
     seconds = time.perf_counter() - started
     log(f"{done} {report.out} in {seconds:.2f} s: {len(report.rendered)} written, {len(report.reused)} unchanged")
     return report
+
+
+def _warm_up(root: Path) -> None:
+    """Import what a build that renders uses, and read the course once."""
+    from . import packaging  # noqa: F401
+    from .pipeline import check_course
+    from .render import pdf_stage, site  # noqa: F401
+
+    try:
+        check_course(root)
+    except CourseError:  # reported by the builds
+        pass
 
 
 def _relative(path: str, root: Path) -> str:

@@ -138,3 +138,26 @@ def test_closing_kept_workers_does_not_wait_for_a_render_that_does_not_end():
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_started_workers_are_warm_and_write_what_a_clean_build_writes(english_copy: Path, tmp_path: Path):
+    kept = PdfWorkers(2)
+    try:
+        warmed = [future.result(timeout=300) for future in kept.start(english_copy)]
+        assert [w["warm"] for w in warmed] == [True, True] and {w["pid"] for w in warmed} <= kept.pids()
+        build_course(english_copy, BuildOptions(out=tmp_path / "warm", lms=False), kept=kept)
+        assert len(kept.pids()) == 2
+    finally:
+        kept.close()
+    build_course(english_copy, BuildOptions(out=tmp_path / "clean", lms=False, clean=True))
+    warm, clean = files(tmp_path / "warm"), files(tmp_path / "clean")
+    assert warm.keys() == clean.keys() and [name for name in warm if warm[name] != clean[name]] == []
+
+
+def test_a_course_with_errors_leaves_the_workers_cold(english_copy: Path):
+    (english_copy / "course.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    kept = PdfWorkers(1)
+    try:
+        assert [future.result(timeout=120)["warm"] for future in kept.start(english_copy)] == [False]
+    finally:
+        kept.close()

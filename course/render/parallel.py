@@ -80,6 +80,20 @@ def part_job(ref: CourseRef, template: str, part: Path, context: dict) -> dict:
     return _use(ref).write_part(template, part, **context)
 
 
+def warm_job(root: Path, paper_size: str | None) -> dict:
+    """In a kept worker: read the course and write its first module's handout and part to a scratch folder, then forget them."""
+    from ..pipeline import check_course
+
+    course, _ = check_course(root)
+    if course is None or not course.modules:
+        return {"pid": os.getpid(), "warm": False}
+    _adopt(course, CourseRef(uuid.uuid4().hex, None, paper_size))
+    module = course.modules[0]
+    with tempfile.TemporaryDirectory(prefix="course-warm-") as scratch:
+        _renderer.write_module(module, 1, course.key_terms(module), Path(scratch) / "handout.pdf", Path(scratch) / "part")
+    return {"pid": os.getpid(), "warm": True}
+
+
 def _leave_interrupts() -> None:
     """In a worker: Ctrl+C is for the build process, which stops the pool (a worker would only print a traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -136,11 +150,15 @@ class PdfWorkers:
             self.executor = ProcessPoolExecutor(self.jobs, mp_context=context(), initializer=_leave_interrupts)
         return self.executor
 
-    def start(self) -> None:
-        """Start every worker now (each is forked from the fork server once it has loaded WeasyPrint)."""
+    def start(self, root: Path, paper_size: str | None = None) -> list[Future]:
+        """Start every worker now, each reading the course at ``root`` and laying its first module out once (``warm_job``).
+
+        A worker's first render pays for its renderer, fonts and style sheets
+        and for what WeasyPrint and pypdf set up on first use (a few tenths
+        of a second); this way the first saves do not.
+        """
         executor = self.get()
-        for _ in range(self.jobs):
-            executor.submit(os.getpid)
+        return [executor.submit(warm_job, root, paper_size) for _ in range(self.jobs)]
 
     def pids(self) -> set[int]:
         """The workers' process ids (empty before the first PDF; ``_processes`` is the executor's own record)."""
