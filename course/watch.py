@@ -15,6 +15,7 @@ from __future__ import annotations
 import concurrent.futures
 import itertools
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -30,13 +31,14 @@ QUIET_MS = 30
 
 
 def watch(root: Path, options: BuildOptions, log: Callable[[str], None], stop: threading.Event | None = None) -> int:
-    """Build now and after every change until interrupted (or ``stop`` is set); the exit status."""
+    """Build now and after every change until interrupted (Ctrl+C, SIGTERM, or ``stop`` set); the exit status."""
     import watchfiles
 
     from .authoring.watcher import CourseFilter
 
     jobs = options.jobs or os.cpu_count() or 1
     kept = PdfWorkers(jobs) if options.pdf and jobs > 1 else None
+    terminated = _terminate_as_interrupt()
     try:
         changes = watchfiles.watch(
             root, watch_filter=CourseFilter(root), stop_event=stop, step=QUIET_MS, rust_timeout=200, yield_on_timeout=True
@@ -58,7 +60,20 @@ def watch(root: Path, options: BuildOptions, log: Callable[[str], None], stop: t
     finally:
         if kept is not None:
             kept.close()
+        if terminated is not None:
+            signal.signal(signal.SIGTERM, terminated)
     return 0
+
+
+def _terminate_as_interrupt():
+    """SIGTERM (a service manager, an editor's stop button, ``kill``) stops as Ctrl+C does; the handler it replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def _build(root: Path, options: BuildOptions, kept: PdfWorkers | None, log: Callable[[str], None], done: str) -> BuildReport | None:

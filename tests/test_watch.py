@@ -25,13 +25,28 @@ from tests.pdftext import flat, pdftotext
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT = 120  # seconds for any one line: the first build lays out every PDF
+# Runs the command with Ctrl+C's default action: a process started in the background inherits SIGINT ignored.
+DEFAULT_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+)
 
 
 class Watching:
     """``python build.py --watch`` on a course, its lines read as they come."""
 
     def __init__(self, course: Path, out: Path, *flags: str):
-        command = [sys.executable, str(ROOT / "build.py"), "--course", str(course), "--out", str(out), "--watch", *flags]
+        command = [
+            sys.executable,
+            "-c",
+            DEFAULT_SIGINT,
+            str(ROOT / "build.py"),
+            "--course",
+            str(course),
+            "--out",
+            str(out),
+            "--watch",
+            *flags,
+        ]
         self.process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -57,9 +72,9 @@ class Watching:
                 return got
         raise AssertionError(f"no line starting {start!r}; the command printed:\n" + "\n".join(self.seen))
 
-    def stop(self) -> int:
-        """Ctrl+C; the exit status, with every line printed read into ``seen``."""
-        self.process.send_signal(signal.SIGINT)
+    def stop(self, signum: int = signal.SIGINT) -> int:
+        """Ctrl+C (or ``signum``); the exit status, with every line printed read into ``seen``."""
+        self.process.send_signal(signum)
         try:
             return self.process.wait(timeout=30)
         finally:
@@ -161,3 +176,46 @@ def test_a_course_with_errors_leaves_the_workers_cold(english_copy: Path):
         assert [future.result(timeout=120)["warm"] for future in kept.start(english_copy)] == [False]
     finally:
         kept.close()
+
+
+def test_sigterm_stops_watching_as_ctrl_c_does(english_copy: Path, tmp_path: Path):
+    watching = Watching(english_copy, tmp_path / "dist", "--no-lms")
+    try:
+        watching.until("watching ")
+        workers = _descendants(watching.process.pid)
+    finally:
+        status = watching.stop(signal.SIGTERM)
+    assert status == 0 and watching.seen[-1] == "stopped watching"
+    assert workers, "PDF workers were running"
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers), "no worker is left behind"
+
+
+def _descendants(root: int) -> list[int]:
+    """Every process below ``root`` (its fork server and PDF workers), from /proc."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        return not Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].startswith("Z")
+    except OSError:
+        return False
