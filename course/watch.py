@@ -5,14 +5,13 @@ changed, and a build that fails leaves the output folder as it was. What a
 one-off build pays every time is paid once here: Python and the engine are
 loaded, and the PDF workers (``parallel.PdfWorkers``) stay up between
 builds with WeasyPrint loaded and their fonts and style sheets ready: after
-the first build, each lays the first module out once before the command
-says it is watching. The
+the first build, this process reads the course and each worker lays the
+first module out once, before the command says it is watching. The
 files watched are those a build reads (``authoring.watcher.CourseFilter``).
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import itertools
 import os
 import signal
@@ -45,11 +44,11 @@ def watch(root: Path, options: BuildOptions, log: Callable[[str], None], stop: t
         )
         first = next(changes)  # watching from here on: a save during the first build is built next
         _build(root, options, kept, log, "built")
-        # Warm, so that the first saves are as quick as the next (a save meanwhile is built after): the
-        # workers lay a module out, this process reads the course (the first build may have read nothing).
-        warming = kept.start(root, options.paper_size) if kept is not None else []
-        _warm_up(root)
-        concurrent.futures.wait(warming)  # a failed warm-up only leaves a worker cold
+        # Warm, so that the first saves are as quick as the next (a save meanwhile is built after): this
+        # process reads the course (the first build may have read nothing), the workers lay a module out.
+        course = _warm_up(root)
+        if kept is not None and course is not None:
+            kept.start(course, options.paper_size)
         log(f"watching {root} for changes (Ctrl+C to stop)")
         for batch in itertools.chain([first], changes):
             if batch:
@@ -93,16 +92,16 @@ def _build(root: Path, options: BuildOptions, kept: PdfWorkers | None, log: Call
     return report
 
 
-def _warm_up(root: Path) -> None:
-    """Import what a build that renders uses, and read the course once."""
+def _warm_up(root: Path):
+    """Import what a build that renders uses, and read the course once; the course (None if it has errors: the builds say which)."""
     from . import packaging  # noqa: F401
     from .pipeline import check_course
     from .render import pdf_stage, site  # noqa: F401
 
     try:
-        check_course(root)
-    except CourseError:  # reported by the builds
-        pass
+        return check_course(root)[0]
+    except CourseError:
+        return None
 
 
 def _relative(path: str, root: Path) -> str:

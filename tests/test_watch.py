@@ -8,6 +8,7 @@ processes and write exactly what a clean one-off build writes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import queue
 import signal
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from course.pipeline import BuildOptions, build_course
+from course.pipeline import BuildOptions, build_course, check_course
 from course.render.parallel import PdfWorkers
 from tests.pdftext import flat, pdftotext
 
@@ -158,7 +159,8 @@ def test_closing_kept_workers_does_not_wait_for_a_render_that_does_not_end():
 def test_started_workers_are_warm_and_write_what_a_clean_build_writes(english_copy: Path, tmp_path: Path):
     kept = PdfWorkers(2)
     try:
-        warmed = [future.result(timeout=300) for future in kept.start(english_copy)]
+        course, _ = check_course(english_copy)
+        warmed = kept.start(course)
         assert [w["warm"] for w in warmed] == [True, True] and {w["pid"] for w in warmed} <= kept.pids()
         build_course(english_copy, BuildOptions(out=tmp_path / "warm", lms=False), kept=kept)
         assert len(kept.pids()) == 2
@@ -169,11 +171,14 @@ def test_started_workers_are_warm_and_write_what_a_clean_build_writes(english_co
     assert warm.keys() == clean.keys() and [name for name in warm if warm[name] != clean[name]] == []
 
 
-def test_a_course_with_errors_leaves_the_workers_cold(english_copy: Path):
-    (english_copy / "course.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+def test_a_warm_up_that_fails_leaves_the_workers_cold_and_able(english_copy: Path, tmp_path: Path):
+    course, _ = check_course(english_copy)
+    broken = dataclasses.replace(course, modules=[dataclasses.replace(course.modules[0], headings=None)])  # write_module iterates them
     kept = PdfWorkers(1)
     try:
-        assert [future.result(timeout=120)["warm"] for future in kept.start(english_copy)] == [False]
+        assert kept.start(broken) == [{"pid": None, "warm": False}]
+        report = build_course(english_copy, BuildOptions(out=tmp_path / "dist", lms=False), kept=kept)
+        assert "pdf/course-book.pdf" in report.rendered
     finally:
         kept.close()
 

@@ -80,17 +80,14 @@ def part_job(ref: CourseRef, template: str, part: Path, context: dict) -> dict:
     return _use(ref).write_part(template, part, **context)
 
 
-def warm_job(root: Path, paper_size: str | None) -> dict:
-    """In a kept worker: read the course and write its first module's handout and part to a scratch folder, then forget them."""
-    from ..pipeline import check_course
-
-    course, _ = check_course(root)
-    if course is None or not course.modules:
+def warm_job(ref: CourseRef) -> dict:
+    """In a kept worker: take the course's renderer and write its first module's handout and part to a scratch folder, then forget them."""
+    renderer = _use(ref)
+    if not renderer.course.modules:
         return {"pid": os.getpid(), "warm": False}
-    _adopt(course, CourseRef(uuid.uuid4().hex, None, paper_size))
-    module = course.modules[0]
+    module = renderer.course.modules[0]
     with tempfile.TemporaryDirectory(prefix="course-warm-") as scratch:
-        _renderer.write_module(module, 1, course.key_terms(module), Path(scratch) / "handout.pdf", Path(scratch) / "part")
+        renderer.write_module(module, 1, renderer.course.key_terms(module), Path(scratch) / "handout.pdf", Path(scratch) / "part")
     return {"pid": os.getpid(), "warm": True}
 
 
@@ -150,15 +147,20 @@ class PdfWorkers:
             self.executor = ProcessPoolExecutor(self.jobs, mp_context=context(), initializer=_leave_interrupts)
         return self.executor
 
-    def start(self, root: Path, paper_size: str | None = None) -> list[Future]:
-        """Start every worker now, each reading the course at ``root`` and laying its first module out once (``warm_job``).
+    def start(self, course: Course, paper_size: str | None = None) -> list[dict]:
+        """Start every worker now, each taking ``course`` and laying its first module out once (``warm_job``); what each did.
 
         A worker's first render pays for its renderer, fonts and style sheets
         and for what WeasyPrint and pypdf set up on first use (a few tenths
-        of a second); this way the first saves do not.
+        of a second); this way the first saves do not. A warm-up that fails
+        only leaves its worker cold, as it was (``warm``: False).
         """
-        executor = self.get()
-        return [executor.submit(warm_job, root, paper_size) for _ in range(self.jobs)]
+        workers = Workers(self.get(), _pickled(course, paper_size), keep=True)
+        try:
+            futures = [workers.submit(warm_job) for _ in range(self.jobs)]
+            return [future.result() if future.exception() is None else {"pid": None, "warm": False} for future in futures]
+        finally:
+            workers.shutdown()
 
     def pids(self) -> set[int]:
         """The workers' process ids (empty before the first PDF; ``_processes`` is the executor's own record)."""
@@ -183,6 +185,13 @@ class PdfWorkers:
                 process.join()
 
 
+def _pickled(course: Course, paper_size: str | None) -> CourseRef:
+    """The course model pickled once to a temporary file, for workers (``Workers.shutdown`` removes it)."""
+    with tempfile.NamedTemporaryFile(prefix="course-model-", suffix=".pickle", delete=False) as handle:
+        pickle.dump(course, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return CourseRef(uuid.uuid4().hex, Path(handle.name), paper_size)
+
+
 def pool(course: Course, paper_size: str | None, jobs: int, work: int, kept: PdfWorkers | None = None) -> Executor:
     """An executor for ``work`` renders that can run side by side, on at most ``jobs`` processes.
 
@@ -191,13 +200,10 @@ def pool(course: Course, paper_size: str | None, jobs: int, work: int, kept: Pdf
     quicker than loading WeasyPrint here. ``--jobs 1`` renders here.
     ``kept`` workers are used whatever the work, and left running.
     """
-    token = uuid.uuid4().hex
     workers = min(jobs, work)
     if kept is None and (jobs == 1 or workers == 0 or (workers == 1 and "forkserver" not in multiprocessing.get_all_start_methods())):
-        return InProcess(CourseRef(token, None, paper_size), course)
-    with tempfile.NamedTemporaryFile(prefix="course-model-", suffix=".pickle", delete=False) as handle:
-        pickle.dump(course, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    ref = CourseRef(token, Path(handle.name), paper_size)
+        return InProcess(CourseRef(uuid.uuid4().hex, None, paper_size), course)
+    ref = _pickled(course, paper_size)
     if kept is not None:
         return Workers(kept.get(), ref, keep=True)
     return Workers(ProcessPoolExecutor(workers, mp_context=context(), initializer=_leave_interrupts), ref, keep=False)

@@ -39,6 +39,7 @@ def _sonames_only():
 def _import() -> None:
     if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
         import weasyprint  # noqa: F401 - already loaded, or another system: its own way
+
         return
     try:
         with _sonames_only():
