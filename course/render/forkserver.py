@@ -3,8 +3,9 @@
 It is a process that imports WeasyPrint once (most of a second); each PDF
 worker is forked from it, so starting one is cheap and never forks a
 process that runs threads (a progress bar, a server). The build starts it
-as soon as it begins, so WeasyPrint loads while the course is read and the
-site written. Where there is no fork server, workers are spawned.
+as soon as it knows something changed, before it imports the rest of the
+engine, so WeasyPrint loads while the engine and the course are read and
+the site written. Where there is no fork server, workers are spawned.
 """
 
 from __future__ import annotations
