@@ -28,8 +28,8 @@ LIBRARIES = ("weasyprint", "pydyf", "markdown", "jinja2", "pypdf", "pyyaml", "fo
 # Where a value sits in its source file: it is reported in problems, never rendered.
 LOCATION_FIELDS = frozenset({"path", "line", "body_line", "front_lines", "module_line"})
 COURSE_FOLDERS = ("modules", "quizzes", "trainer")
-# Parts of the engine a build never runs: the classroom server, the authoring tools, the linter, the command line.
-NOT_BUILDING = ("classroom", "authoring", "lint", "commands")
+# Parts of the engine a build never runs: the classroom server, the authoring tools, the linter, the command line, the build server.
+NOT_BUILDING = ("classroom", "authoring", "lint", "commands", "buildserver")
 COURSE_FILES = ("course.yaml", "glossary.yaml")
 
 

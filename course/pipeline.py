@@ -56,6 +56,11 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)  # time spent in each stage
     handed: dict[str, int] = field(default_factory=dict)  # site work done by forked workers: items, by job
 
+    def summary(self) -> str:
+        """The line a build ends with."""
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.counts.items()))
+        return f"built {self.out}: {kinds}; {self.pages} PDF pages; {len(self.rendered)} written, {len(self.reused)} unchanged"
+
 
 def check_course(root: Path, strict: bool = False, derived: dict | None = None, pool=None) -> tuple[Course | None, list[Problem]]:
     """Load, validate and render the Markdown in memory (with ``pool``'s workers, if given); write nothing."""

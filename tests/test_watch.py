@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import queue
 import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
@@ -23,72 +19,17 @@ import pytest
 from course.pipeline import BuildOptions, build_course, check_course
 from course.render.parallel import PdfWorkers
 from tests.pdftext import flat, pdftotext
-
-ROOT = Path(__file__).resolve().parents[1]
-WAIT = 120  # seconds for any one line: the first build lays out every PDF
-# Runs the command with Ctrl+C's default action: a process started in the background inherits SIGINT ignored.
-DEFAULT_SIGINT = (
-    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
-)
+from tests.running import Running, all_gone, descendants, files
 
 
-class Watching:
-    """``python build.py --watch`` on a course, its lines read as they come."""
-
-    def __init__(self, course: Path, out: Path, *flags: str):
-        command = [
-            sys.executable,
-            "-c",
-            DEFAULT_SIGINT,
-            str(ROOT / "build.py"),
-            "--course",
-            str(course),
-            "--out",
-            str(out),
-            "--watch",
-            *flags,
-        ]
-        self.process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        for line in self.process.stderr:
-            self.lines.put(line.rstrip("\n"))
-
-    def until(self, start: str) -> list[str]:
-        """The lines up to the first that starts with ``start`` (which is last)."""
-        got = []
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            got.append(line)
-            self.seen.append(line)
-            if line.startswith(start):
-                return got
-        raise AssertionError(f"no line starting {start!r}; the command printed:\n" + "\n".join(self.seen))
-
-    def stop(self, signum: int = signal.SIGINT) -> int:
-        """Ctrl+C (or ``signum``); the exit status, with every line printed read into ``seen``."""
-        self.process.send_signal(signum)
-        try:
-            return self.process.wait(timeout=30)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-            self.reader.join(timeout=10)
-            while not self.lines.empty():
-                self.seen.append(self.lines.get())
+def start_watch(course: Path, out: Path, *flags: str) -> Running:
+    """``python build.py --watch`` on a course."""
+    return Running(course, out, "--watch", *flags)
 
 
 def test_every_save_is_built_and_a_bad_one_changes_nothing(english_copy: Path, tmp_path: Path):
     out = tmp_path / "dist"
-    watching = Watching(english_copy, out, "--no-lms")
+    watching = start_watch(english_copy, out, "--no-lms")
     try:
         assert watching.until("built ")[-1].startswith(f"built {out}")
         watching.until("watching ")
@@ -114,10 +55,6 @@ def test_every_save_is_built_and_a_bad_one_changes_nothing(english_copy: Path, t
     finally:
         status = watching.stop()
     assert status == 0 and watching.seen[-1] == "stopped watching"
-
-
-def files(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def test_kept_workers_serve_every_build_and_write_what_a_clean_build_writes(english_copy: Path, tmp_path: Path):
@@ -184,43 +121,12 @@ def test_a_warm_up_that_fails_leaves_the_workers_cold_and_able(english_copy: Pat
 
 
 def test_sigterm_stops_watching_as_ctrl_c_does(english_copy: Path, tmp_path: Path):
-    watching = Watching(english_copy, tmp_path / "dist", "--no-lms")
+    watching = start_watch(english_copy, tmp_path / "dist", "--no-lms")
     try:
         watching.until("watching ")
-        workers = _descendants(watching.process.pid)
+        workers = descendants(watching.process.pid)
     finally:
         status = watching.stop(signal.SIGTERM)
     assert status == 0 and watching.seen[-1] == "stopped watching"
     assert workers, "PDF workers were running"
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(_alive(pid) for pid in workers), "no worker is left behind"
-
-
-def _descendants(root: int) -> list[int]:
-    """Every process below ``root`` (its fork server and PDF workers), from /proc."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(") ", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = [], [root]
-    while frontier:
-        children = [pid for pid, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        return not Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].startswith("Z")
-    except OSError:
-        return False
+    assert all_gone(workers), "no worker is left behind"

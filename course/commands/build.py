@@ -26,8 +26,14 @@ def _configure(parser) -> None:
         help="processes that render PDFs and share the site pages (default: every core; 1: all in this process)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
-    parser.add_argument(
+    staying = parser.add_mutually_exclusive_group()
+    staying.add_argument(
         "--watch", action="store_true", help="after building, build again after every save until Ctrl+C (PDF workers stay loaded)"
+    )
+    staying.add_argument(
+        "--server",
+        action="store_true",
+        help="after building, stay running and do the build of every python build.py for this course and output, until Ctrl+C",
     )
 
 
@@ -47,14 +53,23 @@ def run(args) -> int:
     if args.watch:
         from ..watch import watch
 
-        return watch(args.course, options, lambda line: print(line, file=sys.stderr, flush=True))
+        return watch(args.course, options, _log)
+    if args.server:
+        from ..buildserver.server import serve
+
+        return serve(args.course, options, _log)
+    from ..buildserver.client import hand_off
+
+    handed = hand_off(args.course, options, args.quiet)
+    if handed is not None:
+        return handed
     with progress_for(sys.stderr, quiet=args.quiet) as progress:
         report = build_course(args.course, options, progress)
     for problem in report.problems:
         print(problem, file=sys.stderr)
-    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(report.counts.items()))
-    print(
-        f"built {report.out}: {summary}; {report.pages} PDF pages; {len(report.rendered)} written, {len(report.reused)} unchanged",
-        file=sys.stderr,
-    )
+    print(report.summary(), file=sys.stderr)
     return 0
+
+
+def _log(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

@@ -1,0 +1,219 @@
+"""The server side of ``build --server``: listen, check each request, build, report back."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import fingerprint
+from ..pipeline import BuildOptions, build_course
+from ..problems import CourseError
+from ..render import TEMPLATES
+from ..resident import kept_workers, logged_build, not_built, restore_terminate, terminate_as_interrupt, warm_up
+from . import PROTOCOL, receive, send, socket_path
+
+# Options a request may set; the rest (the course, the output, --jobs) are the server's.
+REQUEST_OPTIONS = ("paper_size", "strict", "pdf", "lms", "clean")
+
+
+class ServerError(Exception):
+    """The server cannot start: another one serves the output folder, or the socket cannot be made."""
+
+
+class Cancelled(BaseException):
+    """The command whose build this is was interrupted (Ctrl+C): stop the build as Ctrl+C stops a one-off one."""
+
+
+def serve(root: Path, options: BuildOptions, log: Callable[[str], None]) -> int:
+    """Build, then build for every command that hands its build over, until Ctrl+C or SIGTERM; the exit status."""
+    root = Path(root).resolve()
+    out = Path(options.out).resolve() if options.out else root / "dist"
+    options = dataclasses.replace(options, out=out)
+    try:
+        listener = Listener(socket_path(out), out)
+    except ServerError as error:
+        log(str(error))
+        return 1
+    kept = kept_workers(options)
+    server = Server(root, options, kept, log)
+    terminated = terminate_as_interrupt()
+    ignored = signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # a Ctrl+C that comes after its build ended stops nothing
+    try:
+        logged_build(root, options, kept, log, "built")
+        warm_up(root, kept, options.paper_size)
+        log(f"serving the builds of {root} into {out}: run python build.py as usual (Ctrl+C to stop)")
+        while not server.stale:
+            connection = listener.accept()
+            with connection:
+                server.handle(connection)
+    except KeyboardInterrupt:
+        log("stopped serving")
+    finally:
+        listener.close()
+        if kept is not None:
+            kept.close()
+        restore_terminate(terminated)
+        signal.signal(signal.SIGUSR1, ignored)
+    return 0
+
+
+class Listener:
+    """The server's socket, for its owner only; removed when the server stops. A socket left by a server that was killed is replaced."""
+
+    def __init__(self, path: Path, out: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if _answers(path):
+            raise ServerError(f"a build server for {out} is already running (its socket: {path})")
+        path.unlink(missing_ok=True)
+        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        mask = os.umask(0o177)
+        try:
+            self.socket.bind(str(path))
+        except OSError as error:
+            self.socket.close()
+            raise ServerError(f"{path}: cannot listen there: {error.strerror or error}") from None
+        finally:
+            os.umask(mask)
+        self.socket.listen(16)
+        self.inode = path.stat().st_ino
+
+    def accept(self) -> socket.socket:
+        return self.socket.accept()[0]
+
+    def close(self) -> None:
+        self.socket.close()
+        try:
+            if self.path.stat().st_ino == self.inode:  # not a socket a newer server made
+                self.path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _answers(path: Path) -> bool:
+    """Whether a server listens at ``path``."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+class Server:
+    def __init__(self, root: Path, options: BuildOptions, kept, log: Callable[[str], None]):
+        self.root, self.options, self.kept, self.log = root, options, kept, log
+        self.jobs = options.jobs or os.cpu_count() or 1
+        self.engine = _engine_now()
+        self.stale = False  # the engine changed: stop serving
+
+    def handle(self, connection: socket.socket) -> None:
+        """One command's build, start to end."""
+        if not _same_user(connection):
+            return
+        stream = connection.makefile("rwb")
+        try:
+            request = receive(stream)
+            if request is None:
+                return
+            reason = self.refusal(request)
+            if reason is not None:
+                self.log(f"refused a build (pid {request.get('pid')}): {reason}")
+                send(stream, {"accepted": False, "reason": reason})
+                return
+            send(stream, self.build(stream, request))
+        except (BrokenPipeError, ConnectionResetError):
+            self.log("the command went away; the output folder is as it was unless its build had finished")
+        finally:
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+    def refusal(self, request: dict) -> str | None:
+        """Why this server must not do the build ``request`` asks for (None: it may)."""
+        if request.get("protocol") != PROTOCOL:
+            return "it is another version of the engine"
+        if request.get("prefix") != sys.prefix or request.get("version") != sys.version:
+            return f"it runs in another Python environment ({sys.prefix})"
+        if Path(request.get("course", "")) != self.root:
+            return f"it builds {self.root}"
+        if Path(request.get("out", "")) != self.options.out:
+            return f"it builds into {self.options.out}"
+        jobs = request.get("options", {}).get("jobs")
+        if jobs is not None and jobs != self.jobs:
+            return f"it renders with --jobs {self.jobs}"
+        if _engine_now() != self.engine:
+            self.stale = True
+            self.log("the engine changed since this server started: stopping (start it again to serve the new one)")
+            return "the engine changed since it started (it stops now: start it again)"
+        return None
+
+    def build(self, stream, request: dict) -> dict:
+        """Accept the request and build, the progress sent as it goes; the last message."""
+        options = dataclasses.replace(self.options, **{name: request["options"][name] for name in REQUEST_OPTIONS})
+        pid = request.get("pid")
+        started = time.perf_counter()
+        signal.signal(signal.SIGUSR1, _cancel)  # from the answer on, the command's Ctrl+C stops this build
+        try:
+            send(stream, {"accepted": True, "pid": os.getpid()})
+            report = build_course(self.root, options, RemoteProgress(stream), kept=self.kept)
+        except CourseError as error:
+            self.log(f"for pid {pid}: {not_built(error, options.strict)}")
+            return {"lines": [str(problem) for problem in error.problems], "exit": 1}
+        except Cancelled:
+            self.log(f"for pid {pid}: interrupted; the output folder is as it was")
+            return {"lines": [], "exit": 130}
+        except (BrokenPipeError, ConnectionResetError):
+            raise  # the command went away: so did its build
+        except Exception as error:  # noqa: BLE001 - a fault of the server's: the command builds itself, and shows it
+            self.log("".join(traceback.format_exception(error)).rstrip())
+            return {"fallback": f"the build server failed ({type(error).__name__}: {error})"}
+        finally:
+            signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+        seconds = time.perf_counter() - started
+        self.log(f"for pid {pid}: built {report.out} in {seconds:.2f} s: {len(report.rendered)} written, {len(report.reused)} unchanged")
+        return {"lines": [str(problem) for problem in report.problems] + [report.summary()], "exit": 0}
+
+
+class RemoteProgress:
+    """A build's progress, sent to the command that asked for it."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def start(self, total: int) -> None:
+        send(self.stream, {"start": total})
+
+    def advance(self, description: str) -> None:
+        send(self.stream, {"advance": description})
+
+    def note(self, text: str) -> None:
+        send(self.stream, {"note": text})
+
+
+def _cancel(signum, frame):
+    raise Cancelled
+
+
+def _engine_now() -> str:
+    """The engine's fingerprint as the files are now (``fingerprint.engine`` keeps what it found first), with the templates."""
+    return fingerprint.digest({"engine": fingerprint.engine.__wrapped__(), "templates": fingerprint.folder_digests(TEMPLATES)})
+
+
+def _same_user(connection: socket.socket) -> bool:
+    """Whether the command runs as this server's user (the socket's mode already keeps others out, where the system says who)."""
+    if not hasattr(socket, "SO_PEERCRED"):
+        return True
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", credentials)[1] == os.getuid()

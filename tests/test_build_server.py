@@ -1,0 +1,224 @@
+"""``build --server``: ``python build.py`` hands its build to a running server, which builds exactly what the command would have.
+
+The server and the commands run as a trainer runs them, each in its own
+process; the tests read what they print and compare the output folder with
+what a one-off build writes. What the server refuses and why is checked on
+``Server.refusal`` too, where an engine that changed can be stood in for.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from course.buildserver import server as build_server
+from course.buildserver import socket_path
+from course.pipeline import BuildOptions
+from tests.pdftext import flat, pdftotext
+from tests.running import ROOT, Running, all_gone, command, descendants, files
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # one another user may run (this one may live in root's home)
+
+
+def start_server(course: Path, out: Path, *flags: str) -> Running:
+    server = Running(course, out, "--server", *flags)
+    server.until("serving the builds of ")
+    return server
+
+
+def build(course: Path, out: Path, *flags: str) -> subprocess.CompletedProcess:
+    """A one-off ``python build.py`` (which hands its build over if a server runs for ``out``)."""
+    arguments = command("--course", str(course), "--out", str(out), *flags)
+    return subprocess.run(arguments, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_a_handed_build_is_what_a_one_off_build_writes(english_copy: Path, tmp_path: Path):
+    out = tmp_path / "dist"
+    server = start_server(english_copy, out, "--no-lms")
+    try:
+        assert stat.S_IMODE(socket_path(out).stat().st_mode) == 0o600, "only its owner may hand it builds"
+        module = english_copy / "modules" / "risk-profiling.md"
+        module.write_text(module.read_text(encoding="utf-8").replace("then act.", "then act. Served edit nine."), encoding="utf-8")
+        result = build(english_copy, out, "--no-lms")
+        lines = result.stderr.splitlines()
+        assert result.returncode == 0, result.stderr
+        assert lines[0] == f"building in the build server (pid {server.process.pid})"
+        assert any(line.startswith("[1/") for line in lines), "the server's progress is shown"
+        assert lines[-1].startswith(f"built {out}: ") and lines[-1].endswith("; 3 written, 21 unchanged"), lines[-1]
+        assert server.until("for pid ")[-1].endswith("3 written, 21 unchanged")
+        assert "Served edit nine." in (out / "modules" / "risk-profiling.html").read_text(encoding="utf-8")
+        assert "Served edit nine." in flat(pdftotext(out / "pdf" / "risk-profiling.pdf"))
+
+        result = build(english_copy, out, "--no-lms", "--quiet")
+        assert result.returncode == 0 and result.stderr.splitlines() == [lines[-1].replace("3 written, 21", "0 written, 24")]
+    finally:
+        status = server.stop()
+    assert status == 0 and server.seen[-1] == "stopped serving"
+    assert not socket_path(out).exists(), "the socket goes with the server"
+    assert build(english_copy, tmp_path / "clean", "--no-lms", "--clean").returncode == 0
+    served, clean = files(out), files(tmp_path / "clean")
+    assert served.keys() == clean.keys() and [name for name in served if served[name] != clean[name]] == []
+
+
+def test_problems_come_back_and_what_the_server_cannot_build_is_built_here(english_copy: Path, tmp_path: Path):
+    out = tmp_path / "dist"
+    server = start_server(english_copy, out, "--no-lms")
+    try:
+        quiz = english_copy / "quizzes" / "risk-profiling-quiz.yaml"
+        good = quiz.read_text(encoding="utf-8")
+        quiz.write_text(good.replace("    answer: 40\n", "    answer: forty\n"), encoding="utf-8")
+        before = files(out)
+        result = build(english_copy, out, "--no-lms")
+        lines = result.stderr.splitlines()
+        assert result.returncode == 1 and lines[0].startswith("building in the build server")
+        assert any(line.startswith("quizzes/risk-profiling-quiz.yaml:") for line in lines), lines
+        assert "Traceback" not in result.stderr and files(out) == before, "the output folder as it was"
+        assert server.until("for pid ")[-1].endswith("not built: 1 error; the output folder is as it was")
+        quiz.write_text(good, encoding="utf-8")
+
+        other_jobs = str((os.cpu_count() or 1) + 1)
+        result = build(english_copy, out, "--no-lms", "--jobs", other_jobs)
+        lines = result.stderr.splitlines()
+        assert result.returncode == 0 and lines[-1].startswith(f"built {out}: "), result.stderr
+        assert lines[0] == f"the build server for {out} did not take this build: it renders with --jobs {os.cpu_count()}; building here"
+        assert server.until("refused a build")[-1].endswith(f"it renders with --jobs {os.cpu_count()}")
+
+        second = build(english_copy, out, "--server")
+        assert second.returncode == 1 and f"a build server for {out} is already running" in second.stderr
+        assert server.process.poll() is None, "the first server serves on"
+    finally:
+        status = server.stop()
+    assert status == 0
+
+
+def test_ctrl_c_in_the_command_stops_the_servers_build(english_copy: Path, tmp_path: Path):
+    out = tmp_path / "dist"
+    server = start_server(english_copy, out, "--no-lms")
+    try:
+        before = files(out)
+        command_ = Running(english_copy, out, "--no-lms", "--clean")  # a build that lays every PDF out again
+        command_.until("building in the build server")
+        assert command_.stop(signal.SIGINT) == 130
+        assert command_.seen[-1] == "interrupted; the output folder was left as it was"
+        assert server.until("for pid ")[-1].endswith("interrupted; the output folder is as it was")
+        assert files(out) == before
+
+        result = build(english_copy, out, "--no-lms")
+        assert result.returncode == 0 and result.stderr.splitlines()[-1].endswith("0 written, 24 unchanged"), result.stderr
+        assert result.stderr.startswith("building in the build server"), "the server serves on"
+    finally:
+        server.stop()
+
+
+def test_a_killed_server_is_not_waited_for_and_the_next_one_takes_its_place(english_copy: Path, tmp_path: Path):
+    out = tmp_path / "dist"
+    server = start_server(english_copy, out, "--no-lms")
+    left = descendants(server.process.pid)
+    server.process.kill()
+    server.stop()
+    for pid in left:  # its fork server and workers, which a killed process cannot stop
+        os.kill(pid, signal.SIGKILL)
+    assert socket_path(out).exists(), "the killed server's socket is left"
+    result = build(english_copy, out, "--no-lms")
+    assert result.returncode == 0 and "build server" not in result.stderr, result.stderr
+
+    server = start_server(english_copy, out, "--no-lms")
+    try:
+        workers = descendants(server.process.pid)
+        assert build(english_copy, out, "--no-lms").stderr.startswith("building in the build server")
+    finally:
+        assert server.stop(signal.SIGTERM) == 0, "SIGTERM stops it as Ctrl+C does"
+    assert server.seen[-1] == "stopped serving" and workers and all_gone(workers), "no worker is left behind"
+
+
+def request(root: Path, out: Path, **changes) -> dict:
+    """What ``python build.py --course ROOT --out OUT`` sends, with ``changes``."""
+    options = {"paper_size": None, "strict": False, "pdf": False, "lms": False, "clean": False, "jobs": None}
+    sent = {"protocol": 1, "course": str(root), "out": str(out), "prefix": sys.prefix, "version": sys.version, "pid": 1}
+    return {**sent, "options": options, **changes}
+
+
+def test_the_server_refuses_what_the_command_would_build_otherwise(tmp_path: Path, monkeypatch):
+    root, out = tmp_path / "course", tmp_path / "dist"
+    server = build_server.Server(root, BuildOptions(out=out, jobs=2), None, lambda line: None)
+    assert server.refusal(request(root, out)) is None
+    assert server.refusal(request(root, out, options={"jobs": 2})) is None
+    assert server.refusal(request(root, out, options={"jobs": 1})) == "it renders with --jobs 2"
+    assert server.refusal(request(tmp_path / "other", out)) == f"it builds {root}"
+    assert server.refusal(request(root, out, prefix="/elsewhere")).startswith("it runs in another Python environment")
+    assert server.refusal(request(root, out, version="3.0")).startswith("it runs in another Python environment")
+    assert server.refusal(request(root, out, protocol=0)) == "it is another version of the engine"
+    assert not server.stale
+    monkeypatch.setattr(build_server, "_engine_now", lambda: "an engine changed since")
+    assert server.refusal(request(root, out)) == "the engine changed since it started (it stops now: start it again)"
+    assert server.stale, "and it stops serving"
+
+
+def test_a_fault_of_the_server_has_the_command_build_itself(english_copy: Path, tmp_path: Path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fault of the server's")
+
+    logged: list[str] = []
+    server = build_server.Server(english_copy.resolve(), BuildOptions(out=tmp_path / "dist", jobs=1), None, logged.append)
+    monkeypatch.setattr(build_server, "build_course", broken)
+    mine, theirs = socket.socketpair()
+    with mine, theirs, mine.makefile("rwb") as stream:
+        last = server.build(stream, request(english_copy.resolve(), tmp_path / "dist"))
+    assert last == {"fallback": "the build server failed (RuntimeError: a fault of the server's)"}
+    assert "RuntimeError: a fault of the server's" in logged[-1], "the server shows the fault in its own log"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path(SYSTEM_PYTHON).is_file(), reason="only root can run a command as another user")
+def test_a_command_of_another_user_gets_no_answer():
+    """Even where the socket's mode would let another user in (made 0o666 here), the server does not talk to them."""
+    logged: list[str] = []
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:  # pytest's own are closed to other users
+        place = Path(folder)
+        place.chmod(0o755)
+        server = build_server.Server(place, BuildOptions(out=place / "dist", jobs=1), None, logged.append)
+        _another_user_knocks(server, place, logged)
+        assert not (place / "server.sock").exists()
+
+
+def _another_user_knocks(server, place: Path, logged: list[str]) -> None:
+    listener = build_server.Listener(place / "server.sock", place / "dist")
+    try:
+        (place / "server.sock").chmod(0o666)
+        nobody = subprocess.Popen(
+            [SYSTEM_PYTHON, "-c", OTHER_USER, str(place / "server.sock"), str(request(place, place / "dist"))],
+            stdout=subprocess.PIPE,
+            text=True,
+            user=65534,
+            group=65534,
+        )
+        with listener.accept() as connection:
+            server.handle(connection)
+        assert nobody.communicate(timeout=30)[0] == "no answer\n" and nobody.returncode == 0
+        assert logged == []
+        mine = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        mine.connect(str(place / "server.sock"))
+        with mine, listener.accept() as theirs:
+            assert build_server._same_user(theirs), "a command of the server's own user"
+    finally:
+        listener.close()
+
+
+# As another user: send a request, print what the server answers.
+OTHER_USER = """
+import ast, json, socket, sys
+connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+connection.connect(sys.argv[1])
+connection.sendall(json.dumps(ast.literal_eval(sys.argv[2])).encode() + b"\\n")
+try:
+    print(connection.makefile("rb").readline().decode() or "no answer")
+except ConnectionResetError:  # closed with the request unread
+    print("no answer")
+"""
