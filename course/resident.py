@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from . import fingerprint
 from .pipeline import BuildOptions, BuildReport, build_course
 from .problems import CourseError
 from .progress import SilentProgress
+from .render import TEMPLATES
 from .render.parallel import PdfWorkers
 
 
@@ -38,6 +40,20 @@ def warm_up(root: Path, kept: PdfWorkers | None, paper_size: str | None) -> None
         course = None
     if kept is not None and course is not None:
         kept.start(course, paper_size)
+
+
+def engine_now() -> str:
+    """The engine's fingerprint as its files are now, with the templates'.
+
+    A process that stays running keeps the code, templates and style sheets
+    it loaded, while a build's keys are taken from the files: once they
+    differ, its builds would record old renders under new keys. So it stops
+    when this changes (``fingerprint.engine`` keeps what it found first).
+    """
+    return fingerprint.digest({"engine": fingerprint.engine.__wrapped__(), "templates": fingerprint.folder_digests(TEMPLATES)})
+
+
+ENGINE_CHANGED = "the engine changed since this command started: stopping (start it again to build with the new one)"
 
 
 def terminate_as_interrupt():

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .pipeline import BuildOptions
-from .resident import kept_workers, logged_build, restore_terminate, terminate_as_interrupt, warm_up
+from .resident import ENGINE_CHANGED, engine_now, kept_workers, logged_build, restore_terminate, terminate_as_interrupt, warm_up
 
 # Saves closer together than this (an editor writing a file in steps, a folder of images copied in) are one change.
 QUIET_MS = 30
@@ -38,11 +38,15 @@ def watch(root: Path, options: BuildOptions, log: Callable[[str], None], stop: t
             root, watch_filter=CourseFilter(root), stop_event=stop, step=QUIET_MS, rust_timeout=200, yield_on_timeout=True
         )
         first = next(changes)  # watching from here on: a save during the first build is built next
+        engine = engine_now()
         logged_build(root, options, kept, log, "built")
         # Warm, so that the first saves are as quick as the next (a save meanwhile is built after).
         warm_up(root, kept, options.paper_size)
         log(f"watching {root} for changes (Ctrl+C to stop)")
         for batch in itertools.chain([first], changes):
+            if batch and engine_now() != engine:
+                log(ENGINE_CHANGED)
+                break
             if batch:
                 log("changed: " + ", ".join(sorted({_relative(path, root) for _, path in batch})))
                 logged_build(root, options, kept, log, "rebuilt")

@@ -157,7 +157,7 @@ def test_the_server_refuses_what_the_command_would_build_otherwise(tmp_path: Pat
     assert server.refusal(request(root, out, version="3.0")).startswith("it runs in another Python environment")
     assert server.refusal(request(root, out, protocol=0)) == "it is another version of the engine"
     assert not server.stale
-    monkeypatch.setattr(build_server, "_engine_now", lambda: "an engine changed since")
+    monkeypatch.setattr(build_server, "engine_now", lambda: "an engine changed since")
     assert server.refusal(request(root, out)) == "the engine changed since it started (it stops now: start it again)"
     assert server.stale, "and it stops serving"
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import queue
 import signal
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from course import watch as watch_module
 from course.pipeline import BuildOptions, build_course, check_course
 from course.render.parallel import PdfWorkers
+from course.resident import ENGINE_CHANGED
 from tests.pdftext import flat, pdftotext
 from tests.running import Running, all_gone, descendants, files
 
@@ -130,3 +134,26 @@ def test_sigterm_stops_watching_as_ctrl_c_does(english_copy: Path, tmp_path: Pat
     assert status == 0 and watching.seen[-1] == "stopped watching"
     assert workers, "PDF workers were running"
     assert all_gone(workers), "no worker is left behind"
+
+
+def test_watching_stops_when_the_engine_changes(english_copy: Path, tmp_path: Path, monkeypatch):
+    """Its code, templates and style sheets are those it loaded: it must not build with them under the new engine's keys."""
+    engines = iter(["the engine it started with"])
+    monkeypatch.setattr(watch_module, "engine_now", lambda: next(engines, "an engine changed since"))
+    lines: queue.Queue[str] = queue.Queue()
+    stop, ended = threading.Event(), []
+    options = BuildOptions(out=tmp_path / "dist", pdf=False, lms=False)
+    thread = threading.Thread(target=lambda: ended.append(watch_module.watch(english_copy, options, lines.put, stop)), daemon=True)
+    thread.start()
+    try:
+        seen = [lines.get(timeout=60)]
+        while not seen[-1].startswith("watching "):
+            seen.append(lines.get(timeout=60))
+        module = english_copy / "modules" / "risk-profiling.md"
+        module.write_text(module.read_text(encoding="utf-8") + "\nSaved after the engine changed.\n", encoding="utf-8")
+        thread.join(timeout=60)
+    finally:
+        stop.set()
+    seen += list(lines.queue)
+    assert ended == [0] and seen[-1] == ENGINE_CHANGED, seen
+    assert not any(line.startswith("rebuilt ") for line in seen)

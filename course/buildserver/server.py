@@ -13,11 +13,9 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import fingerprint
 from ..pipeline import BuildOptions, build_course
 from ..problems import CourseError
-from ..render import TEMPLATES
-from ..resident import kept_workers, logged_build, not_built, restore_terminate, terminate_as_interrupt, warm_up
+from ..resident import ENGINE_CHANGED, engine_now, kept_workers, logged_build, not_built, restore_terminate, terminate_as_interrupt, warm_up
 from . import PROTOCOL, receive, send, socket_path
 
 # Options a request may set; the rest (the course, the output, --jobs) are the server's.
@@ -114,7 +112,7 @@ class Server:
     def __init__(self, root: Path, options: BuildOptions, kept, log: Callable[[str], None]):
         self.root, self.options, self.kept, self.log = root, options, kept, log
         self.jobs = options.jobs or os.cpu_count() or 1
-        self.engine = _engine_now()
+        self.engine = engine_now()
         self.stale = False  # the engine changed: stop serving
 
     def handle(self, connection: socket.socket) -> None:
@@ -153,9 +151,9 @@ class Server:
         jobs = request.get("options", {}).get("jobs")
         if jobs is not None and jobs != self.jobs:
             return f"it renders with --jobs {self.jobs}"
-        if _engine_now() != self.engine:
+        if engine_now() != self.engine:
             self.stale = True
-            self.log("the engine changed since this server started: stopping (start it again to serve the new one)")
+            self.log(ENGINE_CHANGED)
             return "the engine changed since it started (it stops now: start it again)"
         return None
 
@@ -204,11 +202,6 @@ class RemoteProgress:
 
 def _cancel(signum, frame):
     raise Cancelled
-
-
-def _engine_now() -> str:
-    """The engine's fingerprint as the files are now (``fingerprint.engine`` keeps what it found first), with the templates."""
-    return fingerprint.digest({"engine": fingerprint.engine.__wrapped__(), "templates": fingerprint.folder_digests(TEMPLATES)})
 
 
 def _same_user(connection: socket.socket) -> bool:
