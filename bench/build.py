@@ -16,6 +16,9 @@ and times, each build a separate process as a user would run it:
 - watch: ``build.py --watch`` running, one paragraph edited three times;
   each is timed from the file's save to the line saying the build is done,
   and the median is reported;
+- server: ``build.py --server`` running, one paragraph edited three times,
+  each followed by ``python build.py``, which hands its build to the server
+  (timed from its start to its exit; the median is reported);
 - HTML only: a cold ``--no-pdf --no-lms`` build (the site), five times,
   alternating with MkDocs; the fastest of each is reported (the machine may
   be shared: its slow moments are noise, not the tools);
@@ -129,38 +132,70 @@ def _build(argv: list[str]) -> int:
     return 0
 
 
+class Staying:
+    """``build.py --watch`` or ``--server`` running on a course, its lines read as they come; ``stop()`` ends it."""
+
+    def __init__(self, course: Path, out: Path, mode: str, flags: list[str]):
+        import queue
+
+        command = [sys.executable, str(REPO / "build.py"), "--course", str(course), "--out", str(out), mode, *flags]
+        self.mode = mode
+        self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stderr], daemon=True).start()
+
+    def until(self, start: str) -> str:
+        while not (line := self.lines.get(timeout=TIMEOUT)).startswith(start):
+            if "not built" in line:
+                raise RuntimeError(f"build {self.mode} failed: {line}")
+        return line
+
+    def stop(self) -> None:
+        import signal
+
+        self.process.send_signal(signal.SIGTERM)  # stops it as Ctrl+C does (SIGINT is ignored if this benchmark was started with `&`)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a bug to look into, not a reason to lose the run's other figures
+            self.process.kill()
+            print(f"warning: build {self.mode} did not stop within 60 s of SIGTERM; killed", file=sys.stderr, flush=True)
+
+
 def watched_edits(course: Path, out: Path, flags: list[str], edits: int = EDITS) -> float:
     """``build.py --watch`` on the course: seconds from a paragraph's save to the rebuild's last line (the median of ``edits``)."""
-    import queue
-    import signal
-
     import synthetic
 
-    command = [sys.executable, str(REPO / "build.py"), "--course", str(course), "--out", str(out), "--watch", *flags]
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
-
-    def until(start: str) -> None:
-        while not (line := lines.get(timeout=TIMEOUT)).startswith(start):
-            if line.startswith("not built"):
-                raise RuntimeError(f"build --watch failed: {line}")
-
+    watching = Staying(course, out, "--watch", flags)
     seconds = []
     try:
-        until("watching ")
+        watching.until("watching ")
         for _ in range(edits):
             synthetic.edit_paragraph(course)
             saved = time.perf_counter()
-            until("rebuilt ")
+            watching.until("rebuilt ")
             seconds.append(time.perf_counter() - saved)
     finally:
-        process.send_signal(signal.SIGTERM)  # stops it as Ctrl+C does (SIGINT is ignored if this benchmark was started with `&`)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:  # a bug to look into, not a reason to lose the run's other figures
-            process.kill()
-            print("warning: build --watch did not stop within 60 s of SIGTERM; killed", file=sys.stderr, flush=True)
+        watching.stop()
+    return statistics.median(seconds)
+
+
+def served_edits(course: Path, out: Path, flags: list[str], edits: int = EDITS) -> float:
+    """``build.py --server`` on the course: seconds a ``python build.py`` takes after a paragraph's save (the median of ``edits``)."""
+    import synthetic
+
+    serving = Staying(course, out, "--server", flags)
+    command = [sys.executable, str(REPO / "build.py"), "--course", str(course), "--out", str(out), "--quiet", *flags]
+    seconds = []
+    try:
+        serving.until("serving ")
+        for _ in range(edits):
+            synthetic.edit_paragraph(course)
+            seconds.append(measure(command)["seconds"])
+            line = serving.until("for pid ")  # the server built it, not the command
+            if ": 0 written," in line:
+                raise RuntimeError(f"build --server: {line}")
+    finally:
+        serving.stop()
     return statistics.median(seconds)
 
 
@@ -306,6 +341,8 @@ def run_size(size: int, work: Path, jobs: str | None, sample: int) -> dict:
     row.update(added=added["seconds"], added_rendered=added["report"]["rendered"])
     print(f"N={size}: build --watch, one paragraph edited...", file=sys.stderr, flush=True)
     row["watch"] = watched_edits(course, out, flags)
+    print(f"N={size}: build --server, one paragraph edited...", file=sys.stderr, flush=True)
+    row["served"] = served_edits(course, out, flags)
     print(f"N={size}: HTML only, MkDocs...", file=sys.stderr, flush=True)
     project = mkdocs_project(course, folder / "mkdocs")
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
@@ -339,6 +376,10 @@ def table(rows: list[dict], cores: int) -> str:
     line(
         "one paragraph edited, `build --watch` running (median of 3)",
         lambda r: f"{r['watch']:.2f} s ({100 * r['watch'] / r['cold']:.1f} % of cold)",
+    )
+    line(
+        "one paragraph edited, `python build.py` with `build --server` running (median of 3)",
+        lambda r: f"{r['served']:.2f} s ({100 * r['served'] / r['cold']:.1f} % of cold)",
     )
     line("one quiz edited", lambda r: f"{r['quiz']:.1f} s ({r['quiz_rendered']} files)")
     line("one module added", lambda r: f"{r['added']:.1f} s ({r['added_rendered']} files)")
