@@ -8,19 +8,24 @@ what a one-off build writes. What the server refuses and why is checked on
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import socket
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from course.buildserver import server as build_server
 from course.buildserver import socket_path
+from course.buildserver.client import hand_off
 from course.pipeline import BuildOptions
 from tests.pdftext import flat, pdftotext
 from tests.running import ROOT, Running, all_gone, command, descendants, files
@@ -134,6 +139,10 @@ def test_a_killed_server_is_not_waited_for_and_the_next_one_takes_its_place(engl
     try:
         workers = descendants(server.process.pid)
         assert build(english_copy, out, "--no-lms").stderr.startswith("building in the build server")
+        shutil.rmtree(socket_path(out).parent)  # the build record's folder, which is always safe to delete
+        assert server.until(str(socket_path(out)))[-1] == f"{socket_path(out)} was removed: listening there again"
+        result = build(english_copy, out, "--no-lms")
+        assert result.returncode == 0 and result.stderr.startswith("building in the build server"), result.stderr
     finally:
         assert server.stop(signal.SIGTERM) == 0, "SIGTERM stops it as Ctrl+C does"
     assert server.seen[-1] == "stopped serving" and workers and all_gone(workers), "no worker is left behind"
@@ -199,13 +208,13 @@ def _another_user_knocks(server, place: Path, logged: list[str]) -> None:
             user=65534,
             group=65534,
         )
-        with listener.accept() as connection:
+        with listener.accept(30) as connection:
             server.handle(connection)
         assert nobody.communicate(timeout=30)[0] == "no answer\n" and nobody.returncode == 0
         assert logged == []
         mine = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         mine.connect(str(place / "server.sock"))
-        with mine, listener.accept() as theirs:
+        with mine, listener.accept(30) as theirs:
             assert build_server._same_user(theirs), "a command of the server's own user"
     finally:
         listener.close()
@@ -222,3 +231,68 @@ try:
 except ConnectionResetError:  # closed with the request unread
     print("no answer")
 """
+
+
+class StandIn:
+    """A server that says what it is told to (a stand-in for a server that is busy, fails or dies mid-build), in a thread."""
+
+    def __init__(self, out: Path, answers: list[dict | None], delay: float = 0.0):
+        path = socket_path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(str(path))
+        self.listener.listen(1)
+        self.requests: list[dict] = []
+        self.thread = threading.Thread(target=self._serve, args=(answers, delay), daemon=True)
+        self.thread.start()
+
+    def _serve(self, answers: list[dict | None], delay: float) -> None:
+        connection = self.listener.accept()[0]
+        with connection, connection.makefile("rwb") as stream:
+            self.requests.append(json.loads(stream.readline()))
+            time.sleep(delay)
+            for answer in answers:
+                stream.write(json.dumps(answer).encode() + b"\n")
+                stream.flush()
+        self.listener.close()
+
+
+ACCEPTED = {"accepted": True, "pid": 1}
+UNTAKEN = [
+    ([{"accepted": False, "reason": "it builds /elsewhere"}], 0.0, ["did not take this build: it builds /elsewhere; building here"], None),
+    ([ACCEPTED, {"start": 3}, {"advance": "site"}], 0.0, ["the build server stopped before the build was done; building here"], None),
+    ([ACCEPTED, {"fallback": "the build server failed (OSError: disk full)"}], 0.0, ["failed (OSError: disk full); building here"], None),
+    ([ACCEPTED, {"lines": ["modules/a.md:3: a problem"], "exit": 1}], 1.0, ["which is busy", "modules/a.md:3: a problem"], 1),
+]
+
+
+@pytest.mark.parametrize(("answers", "delay", "said", "status"), UNTAKEN)
+def test_what_the_command_says_when_the_server_is_busy_refuses_fails_or_dies(tmp_path: Path, capsys, answers, delay, said, status):
+    out = tmp_path / "dist"
+    stand_in = StandIn(out, answers, delay)
+    options = BuildOptions(out=out, jobs=3, paper_size="Letter")
+    assert hand_off(tmp_path / "course", options, quiet=True) == status
+    stand_in.thread.join(timeout=10)
+    printed = capsys.readouterr().err
+    assert all(words in printed for words in said), printed
+    sent = stand_in.requests[0]
+    assert sent["course"] == str((tmp_path / "course").resolve()) and sent["out"] == str(out.resolve())
+    assert sent["options"] == {"paper_size": "Letter", "strict": False, "pdf": True, "lms": True, "clean": False, "jobs": 3}
+
+
+def test_a_server_whose_socket_another_server_took_stops(tmp_path: Path):
+    path, logged = socket_path(tmp_path / "dist"), []
+    first = build_server.Listener(path, tmp_path / "dist")
+    try:
+        assert first.kept(logged.append) and logged == [], "its own socket, still there"
+        path.unlink()  # the cache folder emptied; a second server started before the first looked
+        second = build_server.Listener(path, tmp_path / "dist")
+        try:
+            assert not first.kept(logged.append) and logged == [f"another build server listens at {path} now: stopping"]
+        finally:
+            first.close()
+            assert path.exists(), "the first does not remove the second's socket"
+            second.close()
+        assert not path.exists()
+    finally:
+        first.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import select
 import signal
 import socket
 import struct
@@ -18,6 +19,8 @@ from ..problems import CourseError
 from ..resident import ENGINE_CHANGED, engine_now, kept_workers, logged_build, not_built, restore_terminate, terminate_as_interrupt, warm_up
 from . import PROTOCOL, receive, send, socket_path
 
+# Seconds between checks, while no command comes, that the socket is still there (deleting the cache folder is safe).
+CHECK_EVERY = 2.0
 # Options a request may set; the rest (the course, the output, --jobs) are the server's.
 REQUEST_OPTIONS = ("paper_size", "strict", "pdf", "lms", "clean")
 
@@ -49,9 +52,12 @@ def serve(root: Path, options: BuildOptions, log: Callable[[str], None]) -> int:
         warm_up(root, kept, options.paper_size)
         log(f"serving the builds of {root} into {out}: run python build.py as usual (Ctrl+C to stop)")
         while not server.stale:
-            connection = listener.accept()
-            with connection:
-                server.handle(connection)
+            connection = listener.accept(CHECK_EVERY)
+            if connection is not None:
+                with connection:
+                    server.handle(connection)
+            elif not listener.kept(log):
+                break
     except KeyboardInterrupt:
         log("stopped serving")
     finally:
@@ -72,20 +78,42 @@ class Listener:
         if _answers(path):
             raise ServerError(f"a build server for {out} is already running (its socket: {path})")
         path.unlink(missing_ok=True)
+        self._bind()
+
+    def _bind(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         mask = os.umask(0o177)
         try:
-            self.socket.bind(str(path))
+            self.socket.bind(str(self.path))
         except OSError as error:
             self.socket.close()
-            raise ServerError(f"{path}: cannot listen there: {error.strerror or error}") from None
+            raise ServerError(f"{self.path}: cannot listen there: {error.strerror or error}") from None
         finally:
             os.umask(mask)
         self.socket.listen(16)
-        self.inode = path.stat().st_ino
+        self.inode = self.path.stat().st_ino
 
-    def accept(self) -> socket.socket:
+    def accept(self, wait: float) -> socket.socket | None:
+        """The next command's connection (None if none came within ``wait`` seconds)."""
+        if not select.select([self.socket], [], [], wait)[0]:
+            return None
         return self.socket.accept()[0]
+
+    def kept(self, log: Callable[[str], None]) -> bool:
+        """Listen again if the socket was removed (the cache folder deleted); False if another server has taken its place."""
+        try:
+            if self.path.stat().st_ino == self.inode:
+                return True
+        except FileNotFoundError:
+            pass
+        if _answers(self.path):
+            log(f"another build server listens at {self.path} now: stopping")
+            return False
+        self.socket.close()
+        self._bind()
+        log(f"{self.path} was removed: listening there again")
+        return True
 
     def close(self) -> None:
         self.socket.close()
