@@ -150,21 +150,30 @@ def test_a_killed_server_is_not_waited_for_and_the_next_one_takes_its_place(engl
 
 def request(root: Path, out: Path, **changes) -> dict:
     """What ``python build.py --course ROOT --out OUT`` sends, with ``changes``."""
-    options = {"paper_size": None, "strict": False, "pdf": False, "lms": False, "clean": False, "jobs": None}
     sent = {"protocol": 1, "course": str(root), "out": str(out), "prefix": sys.prefix, "version": sys.version, "pid": 1}
-    return {**sent, "options": options, **changes}
+    return {**sent, "options": OPTIONS, **changes}
+
+
+OPTIONS = {"paper_size": None, "strict": False, "pdf": False, "lms": False, "clean": False, "jobs": None}
 
 
 def test_the_server_refuses_what_the_command_would_build_otherwise(tmp_path: Path, monkeypatch):
     root, out = tmp_path / "course", tmp_path / "dist"
     server = build_server.Server(root, BuildOptions(out=out, jobs=2), None, lambda line: None)
     assert server.refusal(request(root, out)) is None
-    assert server.refusal(request(root, out, options={"jobs": 2})) is None
-    assert server.refusal(request(root, out, options={"jobs": 1})) == "it renders with --jobs 2"
+    assert server.refusal(request(root, out, options={**OPTIONS, "jobs": 2})) is None
+    assert server.refusal(request(root, out, options={**OPTIONS, "jobs": 1})) == "it renders with --jobs 2"
     assert server.refusal(request(tmp_path / "other", out)) == f"it builds {root}"
     assert server.refusal(request(root, out, prefix="/elsewhere")).startswith("it runs in another Python environment")
     assert server.refusal(request(root, out, version="3.0")).startswith("it runs in another Python environment")
     assert server.refusal(request(root, out, protocol=0)) == "it is another version of the engine"
+    assert server.refusal(request(root, out, options={"jobs": None})) == "it is another version of the engine"
+    assert server.refusal(["not", "a", "request"]) == "it is another version of the engine"
+    mine, theirs = socket.socketpair()
+    with mine, theirs:
+        theirs.sendall(b"not a line of JSON\n")
+        server.handle(mine)  # answers, and serves on
+        assert json.loads(theirs.makefile("rb").readline()) == {"accepted": False, "reason": "it is another version of the engine"}
     assert not server.stale
     monkeypatch.setattr(build_server, "engine_now", lambda: "an engine changed since")
     assert server.refusal(request(root, out)) == "the engine changed since it started (it stops now: start it again)"

@@ -149,12 +149,15 @@ class Server:
             return
         stream = connection.makefile("rwb")
         try:
-            request = receive(stream)
+            try:
+                request = receive(stream)
+            except ValueError:  # not a line of JSON: not a command of this engine
+                request = {}
             if request is None:
                 return
             reason = self.refusal(request)
             if reason is not None:
-                self.log(f"refused a build (pid {request.get('pid')}): {reason}")
+                self.log(f"refused a build (pid {request.get('pid') if isinstance(request, dict) else None}): {reason}")
                 send(stream, {"accepted": False, "reason": reason})
                 return
             send(stream, self.build(stream, request))
@@ -168,7 +171,10 @@ class Server:
 
     def refusal(self, request: dict) -> str | None:
         """Why this server must not do the build ``request`` asks for (None: it may)."""
-        if request.get("protocol") != PROTOCOL:
+        if not isinstance(request, dict) or request.get("protocol") != PROTOCOL:
+            return "it is another version of the engine"
+        options = request.get("options")
+        if not isinstance(options, dict) or not all(name in options for name in REQUEST_OPTIONS):
             return "it is another version of the engine"
         if request.get("prefix") != sys.prefix or request.get("version") != sys.version:
             return f"it runs in another Python environment ({sys.prefix})"
@@ -176,7 +182,7 @@ class Server:
             return f"it builds {self.root}"
         if Path(request.get("out", "")) != self.options.out:
             return f"it builds into {self.options.out}"
-        jobs = request.get("options", {}).get("jobs")
+        jobs = options.get("jobs")
         if jobs is not None and jobs != self.jobs:
             return f"it renders with --jobs {self.jobs}"
         if engine_now() != self.engine:
