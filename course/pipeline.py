@@ -12,9 +12,12 @@ build's warnings are reported again. ``clean`` ignores the record.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +28,9 @@ from .cache import BuildCache
 from .output import Output
 from .problems import CourseError, Problem
 from .progress import SilentProgress
+
+# What stops a build on a signal: Ctrl+C, and the build server's cancel.
+STOPPING = tuple(getattr(signal, name) for name in ("SIGINT", "SIGUSR1") if hasattr(signal, name))
 
 if TYPE_CHECKING:
     from .model import Course
@@ -119,28 +125,53 @@ def _build(root: Path, options: BuildOptions, progress, kept, out: Path, cache: 
 
             build = Incremental(output, cache, previous, course.root)
             report = _render_all(course, build, options, progress, pool, kept)
-            output.write_manifest({"title": course.title, "language": course.language})
-            output.commit()
         except BaseException:
             output.discard()
             raise
     finally:
         pool.close()
-    reads = {rel: digest for record in build.outputs.values() for rel, digest in record.get("meta", {}).get("reads", {}).items()}
-    cache.save(
-        {
-            "inputs": fingerprint.digest({**state, "reads": reads}),
-            "reads": sorted(reads),
-            "problems": [dataclasses.asdict(p) for p in problems],
-            **build.record(),
-        },
-        {m.id: derived[m.id] for m in course.modules},
-    )
+    with _finishing():
+        try:
+            output.write_manifest({"title": course.title, "language": course.language})
+            output.commit()
+        except BaseException:
+            output.discard()
+            raise
+        reads = {rel: digest for record in build.outputs.values() for rel, digest in record.get("meta", {}).get("reads", {}).items()}
+        cache.save(
+            {
+                "inputs": fingerprint.digest({**state, "reads": reads}),
+                "reads": sorted(reads),
+                "problems": [dataclasses.asdict(p) for p in problems],
+                **build.record(),
+            },
+            {m.id: derived[m.id] for m in course.modules},
+        )
     report.out, report.problems = out, problems
     report.rendered, report.reused = build.rendered, build.reused
     report.handed = dict(pool.handed)
     report.seconds = {"load": loaded, **report.seconds}
     return report
+
+
+@contextlib.contextmanager
+def _finishing():
+    """Let a Ctrl+C go while the new output goes in place and its record is written: the build is done but for that.
+
+    Stopped there, a build could leave no output folder (between the two
+    renames) or an output without its record. Also the build server's
+    cancel (SIGUSR1, ``course.buildserver``); only in the main thread,
+    where signal handlers live.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = [(number, signal.signal(number, signal.SIG_IGN)) for number in STOPPING]
+    try:
+        yield
+    finally:
+        for number, handler in saved:
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
 
 
 def _state(root: Path, options: BuildOptions) -> dict:
@@ -179,8 +210,9 @@ def _unchanged(out: Path, previous: dict, options: BuildOptions, progress) -> Bu
     try:
         for entry in manifest["outputs"]:
             output.link(final / entry["path"], entry["path"], entry["kind"], entry["module"], entry["quiz"], entry["sha256"])
-        output.write_manifest(manifest["course"])
-        output.commit()
+        with _finishing():
+            output.write_manifest(manifest["course"])
+            output.commit()
     except BaseException:
         output.discard()
         raise

@@ -11,6 +11,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 from . import fingerprint
@@ -81,6 +82,11 @@ def logged_build(root: Path, options: BuildOptions, kept: PdfWorkers | None, log
         for problem in error.problems:
             log(str(problem))
         log(not_built(error, options.strict))
+        return None
+    except BrokenExecutor as error:  # a worker died (out of memory, a crash): new ones for the next build
+        log(f"not built: a PDF worker stopped ({error}); the output folder is as it was")
+        if kept is not None:
+            kept.renew()
         return None
     for problem in report.problems:
         log(str(problem))

@@ -15,7 +15,6 @@ import signal
 import socket
 import stat
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -23,10 +22,13 @@ from pathlib import Path
 
 import pytest
 
+from course import pipeline
+from course.buildserver import client, peer, socket_path
 from course.buildserver import server as build_server
-from course.buildserver import socket_path
-from course.buildserver.client import hand_off
+from course.buildserver.client import _request, hand_off
+from course.fingerprint import ENGINE
 from course.pipeline import BuildOptions
+from course.render import parallel
 from tests.pdftext import flat, pdftotext
 from tests.running import ROOT, Running, all_gone, command, descendants, files
 
@@ -39,10 +41,10 @@ def start_server(course: Path, out: Path, *flags: str) -> Running:
     return server
 
 
-def build(course: Path, out: Path, *flags: str) -> subprocess.CompletedProcess:
+def build(course: Path, out: Path, *flags: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """A one-off ``python build.py`` (which hands its build over if a server runs for ``out``)."""
     arguments = command("--course", str(course), "--out", str(out), *flags)
-    return subprocess.run(arguments, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return subprocess.run(arguments, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def test_a_handed_build_is_what_a_one_off_build_writes(english_copy: Path, tmp_path: Path):
@@ -52,18 +54,20 @@ def test_a_handed_build_is_what_a_one_off_build_writes(english_copy: Path, tmp_p
         assert stat.S_IMODE(socket_path(out).stat().st_mode) == 0o600, "only its owner may hand it builds"
         module = english_copy / "modules" / "risk-profiling.md"
         module.write_text(module.read_text(encoding="utf-8").replace("then act.", "then act. Served edit nine."), encoding="utf-8")
-        result = build(english_copy, out, "--no-lms")
+        result = build(Path(english_copy.name), Path("dist"), "--no-lms", cwd=tmp_path)  # the folders as a trainer types them
         lines = result.stderr.splitlines()
         assert result.returncode == 0, result.stderr
         assert lines[0] == f"building in the build server (pid {server.process.pid})"
         assert any(line.startswith("[1/") for line in lines), "the server's progress is shown"
-        assert lines[-1].startswith(f"built {out}: ") and lines[-1].endswith("; 3 written, 21 unchanged"), lines[-1]
+        assert lines[-1].startswith("built dist: ") and lines[-1].endswith("; 3 written, 21 unchanged"), "named as a build here would"
         assert server.until("for pid ")[-1].endswith("3 written, 21 unchanged")
         assert "Served edit nine." in (out / "modules" / "risk-profiling.html").read_text(encoding="utf-8")
         assert "Served edit nine." in flat(pdftotext(out / "pdf" / "risk-profiling.pdf"))
 
         result = build(english_copy, out, "--no-lms", "--quiet")
-        assert result.returncode == 0 and result.stderr.splitlines() == [lines[-1].replace("3 written, 21", "0 written, 24")]
+        assert result.returncode == 0 and result.stderr.splitlines() == [
+            f"built {out}: " + lines[-1].split(": ", 1)[1].replace("3 written, 21", "0 written, 24")
+        ]
     finally:
         status = server.stop()
     assert status == 0 and server.seen[-1] == "stopped serving"
@@ -149,12 +153,11 @@ def test_a_killed_server_is_not_waited_for_and_the_next_one_takes_its_place(engl
 
 
 def request(root: Path, out: Path, **changes) -> dict:
-    """What ``python build.py --course ROOT --out OUT`` sends, with ``changes``."""
-    sent = {"protocol": 1, "course": str(root), "out": str(out), "prefix": sys.prefix, "version": sys.version, "pid": 1}
-    return {**sent, "options": OPTIONS, **changes}
+    """What ``python build.py --course ROOT --out OUT --no-pdf --no-lms`` sends, with ``changes``."""
+    return {**_request(root, out, BuildOptions(out=out, pdf=False, lms=False)), **changes}
 
 
-OPTIONS = {"paper_size": None, "strict": False, "pdf": False, "lms": False, "clean": False, "jobs": None}
+OPTIONS = request(Path("course"), Path("dist"))["options"]
 
 
 def test_the_server_refuses_what_the_command_would_build_otherwise(tmp_path: Path, monkeypatch):
@@ -166,8 +169,9 @@ def test_the_server_refuses_what_the_command_would_build_otherwise(tmp_path: Pat
     assert server.refusal(request(tmp_path / "other", out)) == f"it builds {root}"
     assert server.refusal(request(root, out, prefix="/elsewhere")).startswith("it runs in another Python environment")
     assert server.refusal(request(root, out, version="3.0")).startswith("it runs in another Python environment")
-    assert server.refusal(request(root, out, protocol=0)) == "it is another version of the engine"
-    assert server.refusal(request(root, out, options={"jobs": None})) == "it is another version of the engine"
+    assert server.refusal(request(root, out, engine="/another/checkout/course")) == f"it runs the engine in {ENGINE}"
+    for unreadable in (request(root, out, protocol=0), request(root, out, options={"jobs": None}), request(root, out, course=None)):
+        assert server.refusal(unreadable) == "it is another version of the engine"
     assert server.refusal(["not", "a", "request"]) == "it is another version of the engine"
     mine, theirs = socket.socketpair()
     with mine, theirs:
@@ -189,7 +193,7 @@ def test_a_fault_of_the_server_has_the_command_build_itself(english_copy: Path, 
     monkeypatch.setattr(build_server, "build_course", broken)
     mine, theirs = socket.socketpair()
     with mine, theirs, mine.makefile("rwb") as stream:
-        last = server.build(stream, request(english_copy.resolve(), tmp_path / "dist"))
+        last = server.build(stream, mine, request(english_copy.resolve(), tmp_path / "dist"))
     assert last == {"fallback": "the build server failed (RuntimeError: a fault of the server's)"}
     assert "RuntimeError: a fault of the server's" in logged[-1], "the server shows the fault in its own log"
 
@@ -204,6 +208,40 @@ def test_a_command_of_another_user_gets_no_answer():
         server = build_server.Server(place, BuildOptions(out=place / "dist", jobs=1), None, logged.append)
         _another_user_knocks(server, place, logged)
         assert not (place / "server.sock").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path(SYSTEM_PYTHON).is_file(), reason="only root can run a server as another user")
+def test_a_server_of_another_user_is_not_handed_a_build(capsys):
+    """A socket another user made where this user's server would listen (a shared folder) is not trusted with a build."""
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:
+        place = Path(folder)
+        place.chmod(0o755)
+        os.chown(place, 65534, 65534)
+        path = socket_path(place / "dist")
+        theirs = subprocess.Popen(
+            [SYSTEM_PYTHON, "-c", OTHER_SERVER, str(path)], stdout=subprocess.PIPE, text=True, user=65534, group=65534
+        )
+        try:
+            assert theirs.stdout.readline() == "listening\n"
+            assert hand_off(place / "course", BuildOptions(out=place / "dist")) is None
+        finally:
+            theirs.kill()
+            theirs.wait()
+    assert capsys.readouterr().err == f"{path} is another user's socket: not handing this build to it; building here\n"
+
+
+# As another user: listen where the build server would, and answer every build.
+OTHER_SERVER = """
+import os, socket, sys
+os.makedirs(os.path.dirname(sys.argv[1]))
+listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+listener.bind(sys.argv[1])
+listener.listen(1)
+print("listening", flush=True)
+connection = listener.accept()[0]
+connection.sendall(b'{"accepted": true, "pid": 1}\\n{"lines": ["built"], "exit": 0}\\n')
+connection.recv(1)
+"""
 
 
 def _another_user_knocks(server, place: Path, logged: list[str]) -> None:
@@ -224,7 +262,7 @@ def _another_user_knocks(server, place: Path, logged: list[str]) -> None:
         mine = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         mine.connect(str(place / "server.sock"))
         with mine, listener.accept(30) as theirs:
-            assert build_server._same_user(theirs), "a command of the server's own user"
+            assert peer(theirs) == (os.getpid(), os.getuid()), "a command of the server's own user"
     finally:
         listener.close()
 
@@ -248,6 +286,7 @@ class StandIn:
     def __init__(self, out: Path, answers: list[dict | None], delay: float = 0.0):
         path = socket_path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(str(path))
         self.listener.listen(1)
@@ -269,7 +308,12 @@ class StandIn:
 ACCEPTED = {"accepted": True, "pid": 1}
 UNTAKEN = [
     ([{"accepted": False, "reason": "it builds /elsewhere"}], 0.0, ["did not take this build: it builds /elsewhere; building here"], None),
-    ([ACCEPTED, {"start": 3}, {"advance": "site"}], 0.0, ["the build server stopped before the build was done; building here"], None),
+    (
+        [ACCEPTED, {"start": 3}, {"advance": "site"}],
+        0.0,
+        ["stopped before the build was done (it closed the connection); building here"],
+        None,
+    ),
     ([ACCEPTED, {"fallback": "the build server failed (OSError: disk full)"}], 0.0, ["failed (OSError: disk full); building here"], None),
     ([ACCEPTED, {"lines": ["modules/a.md:3: a problem"], "exit": 1}], 1.0, ["which is busy", "modules/a.md:3: a problem"], 1),
 ]
@@ -280,13 +324,25 @@ def test_what_the_command_says_when_the_server_is_busy_refuses_fails_or_dies(tmp
     out = tmp_path / "dist"
     stand_in = StandIn(out, answers, delay)
     options = BuildOptions(out=out, jobs=3, paper_size="Letter")
-    assert hand_off(tmp_path / "course", options, quiet=True) == status
+    assert hand_off(tmp_path / "course", options) == status
     stand_in.thread.join(timeout=10)
     printed = capsys.readouterr().err
     assert all(words in printed for words in said), printed
     sent = stand_in.requests[0]
     assert sent["course"] == str((tmp_path / "course").resolve()) and sent["out"] == str(out.resolve())
     assert sent["options"] == {"paper_size": "Letter", "strict": False, "pdf": True, "lms": True, "clean": False, "jobs": 3}
+
+
+def test_quiet_is_quiet_whatever_the_server_does(tmp_path: Path, capsys):
+    out = tmp_path / "dist"
+    stand_in = StandIn(out, [ACCEPTED, {"start": 3}, {"note": "waiting"}, {"lines": ["modules/a.md:3: a problem"], "exit": 1}], 1.0)
+    assert hand_off(tmp_path / "course", BuildOptions(out=out), quiet=True) == 1
+    stand_in.thread.join(timeout=10)
+    assert capsys.readouterr().err == "modules/a.md:3: a problem\n"
+    stand_in = StandIn(out, [{"accepted": False, "reason": "it builds /elsewhere"}])
+    assert hand_off(tmp_path / "course", BuildOptions(out=out), quiet=True) is None
+    stand_in.thread.join(timeout=10)
+    assert capsys.readouterr().err == ""
 
 
 def test_a_server_whose_socket_another_server_took_stops(tmp_path: Path):
@@ -305,3 +361,67 @@ def test_a_server_whose_socket_another_server_took_stops(tmp_path: Path):
         assert not path.exists()
     finally:
         first.close()
+
+
+def test_a_stopped_server_is_not_waited_for_and_one_that_stops_sends_its_queue_home(english_copy: Path, tmp_path: Path):
+    out = tmp_path / "dist"
+    server = start_server(english_copy, out, "--no-lms")
+    try:
+        server.process.send_signal(signal.SIGSTOP)  # stuck: the system still queues connections for it
+        result = build(english_copy, out, "--no-lms")
+        lines = result.stderr.splitlines()
+        assert result.returncode == 0 and lines[-1].startswith(f"built {out}: "), result.stderr
+        assert lines[0] == f"waiting for the build server for {out}, which is busy with another build"
+        assert lines[1].endswith(f"(no answer in {client.SILENT_FOR} s, and no build under way); building here"), lines
+
+        queued = Running(english_copy, out, "--no-lms")
+        queued.until("waiting for the build server")
+        server.process.send_signal(signal.SIGTERM)
+        server.process.send_signal(signal.SIGCONT)
+        assert server.process.wait(timeout=60) == 0
+        queued.until("built ")
+        assert queued.stop() == 0
+        assert any(line.endswith("building here") and "stopped before the build was done" in line for line in queued.seen), queued.seen
+        assert "Traceback" not in "\n".join(queued.seen)
+    finally:
+        server.process.send_signal(signal.SIGCONT)
+        server.stop()
+
+
+def test_only_the_build_whose_command_asked_is_stopped(tmp_path: Path):
+    """SIGUSR1 stops the build under way only if its command sent its cancel (a Ctrl+C meant for an earlier build is let go)."""
+    server = build_server.Server(tmp_path, BuildOptions(out=tmp_path / "dist", jobs=1), None, lambda line: None)
+    mine, theirs = socket.socketpair()
+    with mine, theirs:
+        server.current = mine
+        server._cancel(signal.SIGUSR1, None)  # nothing to read: not this build's command
+        theirs.sendall(b'{"cancel": true}\n')
+        with pytest.raises(build_server.Cancelled):
+            server._cancel(signal.SIGUSR1, None)
+
+
+def test_a_ctrl_c_while_the_output_goes_in_place_is_let_go():
+    """Stopped between its two renames, a build would leave no output folder: there, the build finishes instead."""
+    handler = signal.getsignal(signal.SIGINT)
+    with pipeline._finishing():
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGUSR1)
+        time.sleep(0.05)  # the signals are delivered (and let go) here, not after
+    assert signal.getsignal(signal.SIGINT) is handler
+
+
+def test_a_render_of_a_build_that_ended_fails_at_once(tmp_path: Path):
+    with pytest.raises(parallel.BuildEnded):
+        parallel._use(parallel.CourseRef("a build that was stopped", tmp_path / "its-model.pickle", None))
+
+
+def test_a_socket_path_longer_than_a_socket_address_may_be(tmp_path: Path):
+    out = tmp_path / ("a-folder-with-a-long-name-" * 4) / "dist"
+    path = socket_path(out)
+    assert len(str(path)) > 108
+    listener = build_server.Listener(path, out)
+    try:
+        assert path.is_socket() and build_server._answers(path)
+    finally:
+        listener.close()
+    assert not path.exists()

@@ -708,4 +708,3 @@ def test_a_module_with_two_quizzes_passes_when_both_pass_and_one_without_is_comp
     lms.unload()
     lms.close()
     assert not lms.errors, "\n".join(lms.errors)
-

@@ -21,7 +21,7 @@ import pytest
 from course import watch as watch_module
 from course.pipeline import BuildOptions, build_course, check_course
 from course.render.parallel import PdfWorkers
-from course.resident import ENGINE_CHANGED
+from course.resident import ENGINE_CHANGED, logged_build
 from tests.pdftext import flat, pdftotext
 from tests.running import Running, all_gone, descendants, files
 
@@ -138,8 +138,8 @@ def test_sigterm_stops_watching_as_ctrl_c_does(english_copy: Path, tmp_path: Pat
 
 def test_watching_stops_when_the_engine_changes(english_copy: Path, tmp_path: Path, monkeypatch):
     """Its code, templates and style sheets are those it loaded: it must not build with them under the new engine's keys."""
-    engines = iter(["the engine it started with"])
-    monkeypatch.setattr(watch_module, "engine_now", lambda: next(engines, "an engine changed since"))
+    changed = threading.Event()  # set once it is watching: it must stop at the save, not before
+    monkeypatch.setattr(watch_module, "engine_now", lambda: "an engine changed since" if changed.is_set() else "the engine it started with")
     lines: queue.Queue[str] = queue.Queue()
     stop, ended = threading.Event(), []
     options = BuildOptions(out=tmp_path / "dist", pdf=False, lms=False)
@@ -149,6 +149,7 @@ def test_watching_stops_when_the_engine_changes(english_copy: Path, tmp_path: Pa
         seen = [lines.get(timeout=60)]
         while not seen[-1].startswith("watching "):
             seen.append(lines.get(timeout=60))
+        changed.set()
         module = english_copy / "modules" / "risk-profiling.md"
         module.write_text(module.read_text(encoding="utf-8") + "\nSaved after the engine changed.\n", encoding="utf-8")
         thread.join(timeout=60)
@@ -157,3 +158,22 @@ def test_watching_stops_when_the_engine_changes(english_copy: Path, tmp_path: Pa
     seen += list(lines.queue)
     assert ended == [0] and seen[-1] == ENGINE_CHANGED, seen
     assert not any(line.startswith("rebuilt ") for line in seen)
+
+
+def test_a_worker_that_dies_costs_one_build_not_every_one(english_copy: Path, tmp_path: Path):
+    """A kept pool whose worker was killed (out of memory, a crash) fails every job: the build says so and the next has new workers."""
+    kept, logged = PdfWorkers(2), []
+    options = BuildOptions(out=tmp_path / "dist", lms=False)
+    try:
+        assert logged_build(english_copy, options, kept, logged.append, "built") is not None
+        first = kept.pids()
+        os.kill(min(first), signal.SIGKILL)
+        assert all_gone([min(first)])
+        module = english_copy / "modules" / "risk-profiling.md"
+        module.write_text(module.read_text(encoding="utf-8") + "\nEdited after a worker died.\n", encoding="utf-8")
+        assert logged_build(english_copy, options, kept, logged.append, "rebuilt") is None
+        assert logged[-1].startswith("not built: a PDF worker stopped") and logged[-1].endswith("the output folder is as it was")
+        report = logged_build(english_copy, options, kept, logged.append, "rebuilt")
+        assert report is not None and "pdf/risk-profiling.pdf" in report.rendered and not kept.pids() & first
+    finally:
+        kept.close()

@@ -10,43 +10,93 @@ import sys
 import threading
 from pathlib import Path
 
+from ..cache import BuildCache
+from ..fingerprint import ENGINE
 from ..pipeline import BuildOptions
-from . import PROTOCOL, receive, send, socket_path
+from . import PROTOCOL, address, peer, receive, send, socket_path, usable
 
 # Seconds to wait for the server's answer before saying that it is busy (with another command's build).
 BUSY_AFTER = 0.5
+# Seconds without an answer while no build holds the output's lock: the server is stopped or stuck, so build here.
+SILENT_FOR = 5
+
+
+class Gone(Exception):
+    """The server stopped answering, or said something this command cannot read: build here."""
 
 
 def hand_off(root: Path, options: BuildOptions, quiet: bool = False) -> int | None:
     """Have the build server build, if one runs for this course's output folder; its exit status (None: build here)."""
-    root = Path(root).resolve()
-    out = Path(options.out).resolve() if options.out else root / "dist"
+    out = Path(options.out).resolve() if options.out else Path(root).resolve() / "dist"
     path = socket_path(out)
-    if not path.exists():
+    if not usable() or not path.exists():
         return None
+    say = (lambda text: None) if quiet else _say
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        connection.connect(str(path))
+        with address(path) as where:
+            connection.connect(where)
     except OSError:  # left by a server that was killed (the next one replaces it), or not ours to use
         connection.close()
         return None
-    request_options = {"paper_size": options.paper_size, "strict": options.strict, "pdf": options.pdf, "lms": options.lms}
-    request_options.update(clean=options.clean, jobs=options.jobs)
-    request = {"protocol": PROTOCOL, "course": str(root), "out": str(out), "prefix": sys.prefix, "version": sys.version}
-    with connection, connection.makefile("rwb") as stream, _Interrupts() as interrupts:
-        send(stream, {**request, "pid": os.getpid(), "options": request_options})
-        if not select.select([connection], [], [], BUSY_AFTER)[0]:
-            _say(f"waiting for the build server for {out}, which is busy with another build")
-        answer = receive(stream)
-        if answer is None:
+    with connection, connection.makefile("rwb") as stream, _Interrupts(connection) as interrupts:
+        try:
+            who = peer(connection)
+            if who is not None and who[1] != os.getuid():
+                _say(f"{path} is another user's socket: not handing this build to it; building here")
+                return None
+            send(stream, _request(root, out, options))
+            _await_answer(connection, out, say)
+            answer = receive(stream)
+            if answer is None:
+                raise Gone("it closed the connection")
+            if not answer["accepted"]:
+                say(f"the build server for {out} did not take this build: {answer['reason']}; building here")
+                return None
+            interrupts.server = who[0] if who is not None and who[0] > 0 else answer["pid"]
+            say(f"building in the build server (pid {interrupts.server})")
+            return _follow(stream, interrupts, quiet)
+        except (Gone, OSError, ValueError, KeyError, TypeError) as error:
+            say(f"the build server for {out} stopped before the build was done ({error or type(error).__name__}); building here")
             return None
-        if not answer.get("accepted"):
-            _say(f"the build server for {out} did not take this build: {answer.get('reason')}; building here")
-            return None
-        interrupts.server = answer["pid"]
-        if not quiet:
-            _say(f"building in the build server (pid {answer['pid']})")
-        return _follow(stream, interrupts, quiet)
+
+
+def _request(root: Path, out: Path, options: BuildOptions) -> dict:
+    shown = Path(options.out) if options.out else Path(root) / "dist"  # the folder as a build here would name it
+    request = {"protocol": PROTOCOL, "course": str(Path(root).resolve()), "out": str(out), "shown": str(shown), "engine": str(ENGINE)}
+    request.update(prefix=sys.prefix, version=sys.version, pid=os.getpid())
+    request["options"] = {"paper_size": options.paper_size, "strict": options.strict, "pdf": options.pdf, "lms": options.lms}
+    request["options"].update(clean=options.clean, jobs=options.jobs)
+    return request
+
+
+def _await_answer(connection: socket.socket, out: Path, say) -> None:
+    """Wait for the server's answer; say so if it is busy; ``Gone`` if it is silent while no build holds the output's lock."""
+    if select.select([connection], [], [], BUSY_AFTER)[0]:
+        return
+    say(f"waiting for the build server for {out}, which is busy with another build")
+    silent = 0
+    while not select.select([connection], [], [], 1.0)[0]:
+        silent = silent + 1 if not _building(out) else 0
+        if silent >= SILENT_FOR:
+            raise Gone(f"no answer in {SILENT_FOR} s, and no build under way")
+
+
+def _building(out: Path) -> bool:
+    """Whether a build holds the output's lock now."""
+    import fcntl  # where there is a build server, there is flock
+
+    try:
+        handle = os.open(BuildCache(out).folder / "lock", os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(handle)
+    return False
 
 
 def _follow(stream, interrupts: _Interrupts, quiet: bool) -> int | None:
@@ -57,8 +107,7 @@ def _follow(stream, interrupts: _Interrupts, quiet: bool) -> int | None:
         while True:
             message = receive(stream)
             if message is None:
-                _say("the build server stopped before the build was done; building here")
-                return None
+                raise Gone("it closed the connection")
             if "start" in message:
                 progress.start(message["start"])
             elif "advance" in message:
@@ -66,21 +115,28 @@ def _follow(stream, interrupts: _Interrupts, quiet: bool) -> int | None:
             elif "note" in message:
                 progress.note(message["note"])
             elif "fallback" in message:
-                _say(f"{message['fallback']}; building here")
+                if not quiet:
+                    _say(f"{message['fallback']}; building here")
                 return None
             else:
                 break
-    for line in message["lines"]:
+    lines, status = message["lines"], message["exit"]
+    for line in lines:
         print(line, file=sys.stderr)
-    if interrupts.interrupted and message["exit"] == 130:
+    if interrupts.interrupted and status == 130:
         raise KeyboardInterrupt
-    return message["exit"]
+    return status
 
 
 class _Interrupts:
-    """Ctrl+C while the server builds stops that build (SIGUSR1), and the command says how it ended; a second one stops waiting."""
+    """Ctrl+C while the server builds asks it to stop that build, and the command says how it ended; a second one stops waiting.
 
-    def __init__(self):
+    The request goes both ways: a line on the connection (so that the
+    server stops this build and no other), then SIGUSR1, which wakes it.
+    """
+
+    def __init__(self, connection: socket.socket):
+        self.connection = connection
         self.server: int | None = None  # the server's pid, once it took the build
         self.interrupted = False
         self.previous = None
@@ -100,7 +156,11 @@ class _Interrupts:
         if self.server is None or self.interrupted:
             raise KeyboardInterrupt
         self.interrupted = True
-        os.kill(self.server, signal.SIGUSR1)
+        try:
+            self.connection.sendall(b'{"cancel": true}\n')
+            os.kill(self.server, signal.SIGUSR1)
+        except OSError:  # the server is gone: so is its build
+            raise KeyboardInterrupt from None
 
 
 def _say(text: str) -> None:

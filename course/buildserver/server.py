@@ -7,22 +7,25 @@ import os
 import select
 import signal
 import socket
-import struct
 import sys
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from ..fingerprint import ENGINE
 from ..pipeline import BuildOptions, build_course
 from ..problems import CourseError
 from ..resident import ENGINE_CHANGED, engine_now, kept_workers, logged_build, not_built, restore_terminate, terminate_as_interrupt, warm_up
-from . import PROTOCOL, receive, send, socket_path
+from . import PROTOCOL, address, peer, receive, send, socket_path, usable
 
 # Seconds between checks, while no command comes, that the socket is still there (deleting the cache folder is safe).
 CHECK_EVERY = 2.0
+# Seconds a command has to send its request once connected: one that says nothing does not hold the server up.
+READ_WITHIN = 10.0
 # Options a request may set; the rest (the course, the output, --jobs) are the server's.
 REQUEST_OPTIONS = ("paper_size", "strict", "pdf", "lms", "clean")
+ANOTHER_VERSION = "it is another version of the engine"
 
 
 class ServerError(Exception):
@@ -34,7 +37,14 @@ class Cancelled(BaseException):
 
 
 def serve(root: Path, options: BuildOptions, log: Callable[[str], None]) -> int:
-    """Build, then build for every command that hands its build over, until Ctrl+C or SIGTERM; the exit status."""
+    """Build, then build for every command that hands its build over, until Ctrl+C or SIGTERM; the exit status.
+
+    0 when stopped; 1 when it cannot start, or stops on its own (the engine
+    changed, another server took its place).
+    """
+    if not usable():
+        log("build --server needs Unix sockets and signals, which this system does not have")
+        return 1
     root = Path(root).resolve()
     out = Path(options.out).resolve() if options.out else root / "dist"
     options = dataclasses.replace(options, out=out)
@@ -43,11 +53,12 @@ def serve(root: Path, options: BuildOptions, log: Callable[[str], None]) -> int:
     except ServerError as error:
         log(str(error))
         return 1
-    kept = kept_workers(options)
-    server = Server(root, options, kept, log)
+    kept = None
     terminated = terminate_as_interrupt()
-    ignored = signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # a Ctrl+C that comes after its build ended stops nothing
+    ignored = signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # a cancel that comes after its build ended stops nothing
     try:
+        kept = kept_workers(options)
+        server = Server(root, options, kept, log)
         logged_build(root, options, kept, log, "built")
         warm_up(root, kept, options.paper_size)
         log(f"serving the builds of {root} into {out}: run python build.py as usual (Ctrl+C to stop)")
@@ -58,15 +69,16 @@ def serve(root: Path, options: BuildOptions, log: Callable[[str], None]) -> int:
                     server.handle(connection)
             elif not listener.kept(log):
                 break
+        return 1
     except KeyboardInterrupt:
         log("stopped serving")
+        return 0
     finally:
         listener.close()
         if kept is not None:
             kept.close()
         restore_terminate(terminated)
         signal.signal(signal.SIGUSR1, ignored)
-    return 0
 
 
 class Listener:
@@ -77,15 +89,16 @@ class Listener:
         path.parent.mkdir(parents=True, exist_ok=True)
         if _answers(path):
             raise ServerError(f"a build server for {out} is already running (its socket: {path})")
-        path.unlink(missing_ok=True)
         self._bind()
 
     def _bind(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.unlink(missing_ok=True)  # left by a server that was killed
         self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         mask = os.umask(0o177)
         try:
-            self.socket.bind(str(self.path))
+            with address(self.path) as where:
+                self.socket.bind(where)
         except OSError as error:
             self.socket.close()
             raise ServerError(f"{self.path}: cannot listen there: {error.strerror or error}") from None
@@ -95,13 +108,16 @@ class Listener:
         self.inode = self.path.stat().st_ino
 
     def accept(self, wait: float) -> socket.socket | None:
-        """The next command's connection (None if none came within ``wait`` seconds)."""
+        """The next command's connection (None if none came within ``wait`` seconds, or it could not be taken)."""
         if not select.select([self.socket], [], [], wait)[0]:
             return None
-        return self.socket.accept()[0]
+        try:
+            return self.socket.accept()[0]
+        except OSError:  # gone before it was taken, or out of file descriptors for now
+            return None
 
     def kept(self, log: Callable[[str], None]) -> bool:
-        """Listen again if the socket was removed (the cache folder deleted); False if another server has taken its place."""
+        """Listen again if the socket was removed (the cache folder deleted); False if it cannot, or another server took its place."""
         try:
             if self.path.stat().st_ino == self.inode:
                 return True
@@ -111,7 +127,11 @@ class Listener:
             log(f"another build server listens at {self.path} now: stopping")
             return False
         self.socket.close()
-        self._bind()
+        try:
+            self._bind()
+        except ServerError as error:
+            log(f"{error}: stopping")
+            return False
         log(f"{self.path} was removed: listening there again")
         return True
 
@@ -128,7 +148,8 @@ def _answers(path: Path) -> bool:
     """Whether a server listens at ``path``."""
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        probe.connect(str(path))
+        with address(path) as where:
+            probe.connect(where)
     except OSError:
         return False
     finally:
@@ -142,11 +163,14 @@ class Server:
         self.jobs = options.jobs or os.cpu_count() or 1
         self.engine = engine_now()
         self.stale = False  # the engine changed: stop serving
+        self.current: socket.socket | None = None  # the connection of the command whose build runs
 
     def handle(self, connection: socket.socket) -> None:
-        """One command's build, start to end."""
-        if not _same_user(connection):
-            return
+        """One command's build, start to end. Nothing a command sends or fails to do stops the server."""
+        who = peer(connection)
+        if who is not None and who[1] != os.getuid():
+            return  # another user's: no answer
+        connection.settimeout(READ_WITHIN)
         stream = connection.makefile("rwb")
         try:
             try:
@@ -155,35 +179,42 @@ class Server:
                 request = {}
             if request is None:
                 return
+            connection.settimeout(None)
             reason = self.refusal(request)
             if reason is not None:
-                self.log(f"refused a build (pid {request.get('pid') if isinstance(request, dict) else None}): {reason}")
+                self.log(f"refused a build (pid {who[0] if who else '?'}): {reason}")
                 send(stream, {"accepted": False, "reason": reason})
                 return
-            send(stream, self.build(stream, request))
-        except (BrokenPipeError, ConnectionResetError):
-            self.log("the command went away; the output folder is as it was unless its build had finished")
+            send(stream, self.build(stream, connection, request))
+        except OSError as error:  # the command went away (or never spoke): its build stopped at its next step
+            self.log(f"the command went away ({type(error).__name__})")
+        except Exception as error:  # noqa: BLE001 - a fault of the server's must not end it: shown, and the next command served
+            self.log("".join(traceback.format_exception(error)).rstrip())
         finally:
             try:
                 stream.close()
             except OSError:
                 pass
 
-    def refusal(self, request: dict) -> str | None:
+    def refusal(self, request) -> str | None:
         """Why this server must not do the build ``request`` asks for (None: it may)."""
         if not isinstance(request, dict) or request.get("protocol") != PROTOCOL:
-            return "it is another version of the engine"
+            return ANOTHER_VERSION
         options = request.get("options")
-        if not isinstance(options, dict) or not all(name in options for name in REQUEST_OPTIONS):
-            return "it is another version of the engine"
-        if request.get("prefix") != sys.prefix or request.get("version") != sys.version:
+        texts = ("course", "out", "shown", "engine", "prefix", "version")
+        if not all(isinstance(request.get(name), str) for name in texts) or not isinstance(options, dict):
+            return ANOTHER_VERSION
+        if not all(name in options for name in REQUEST_OPTIONS) or not isinstance(options.get("jobs"), int | None):
+            return ANOTHER_VERSION
+        if request["engine"] != str(ENGINE):
+            return f"it runs the engine in {ENGINE}"
+        if request["prefix"] != sys.prefix or request["version"] != sys.version:
             return f"it runs in another Python environment ({sys.prefix})"
-        if Path(request.get("course", "")) != self.root:
+        if Path(request["course"]) != self.root:
             return f"it builds {self.root}"
-        if Path(request.get("out", "")) != self.options.out:
+        if Path(request["out"]) != self.options.out:
             return f"it builds into {self.options.out}"
-        jobs = options.get("jobs")
-        if jobs is not None and jobs != self.jobs:
+        if options["jobs"] is not None and options["jobs"] != self.jobs:
             return f"it renders with --jobs {self.jobs}"
         if engine_now() != self.engine:
             self.stale = True
@@ -191,31 +222,41 @@ class Server:
             return "the engine changed since it started (it stops now: start it again)"
         return None
 
-    def build(self, stream, request: dict) -> dict:
+    def build(self, stream, connection: socket.socket, request: dict) -> dict:
         """Accept the request and build, the progress sent as it goes; the last message."""
         options = dataclasses.replace(self.options, **{name: request["options"][name] for name in REQUEST_OPTIONS})
-        pid = request.get("pid")
+        who = f"for pid {request.get('pid')}"
         started = time.perf_counter()
-        signal.signal(signal.SIGUSR1, _cancel)  # from the answer on, the command's Ctrl+C stops this build
+        self.current = connection
+        previous = signal.signal(signal.SIGUSR1, self._cancel)  # from the answer on, the command's Ctrl+C stops this build
         try:
             send(stream, {"accepted": True, "pid": os.getpid()})
             report = build_course(self.root, options, RemoteProgress(stream), kept=self.kept)
         except CourseError as error:
-            self.log(f"for pid {pid}: {not_built(error, options.strict)}")
+            self.log(f"{who}: {not_built(error, options.strict)}")
             return {"lines": [str(problem) for problem in error.problems], "exit": 1}
         except Cancelled:
-            self.log(f"for pid {pid}: interrupted; the output folder is as it was")
+            self.log(f"{who}: interrupted; the output folder is as it was")
             return {"lines": [], "exit": 130}
         except (BrokenPipeError, ConnectionResetError):
             raise  # the command went away: so did its build
         except Exception as error:  # noqa: BLE001 - a fault of the server's: the command builds itself, and shows it
             self.log("".join(traceback.format_exception(error)).rstrip())
+            if self.kept is not None:
+                self.kept.renew()  # a worker that died (out of memory, a crash) breaks the pool for every build after
             return {"fallback": f"the build server failed ({type(error).__name__}: {error})"}
         finally:
-            signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+            signal.signal(signal.SIGUSR1, previous)
+            self.current = None
         seconds = time.perf_counter() - started
-        self.log(f"for pid {pid}: built {report.out} in {seconds:.2f} s: {len(report.rendered)} written, {len(report.reused)} unchanged")
+        self.log(f"{who}: built {report.out} in {seconds:.2f} s: {len(report.rendered)} written, {len(report.reused)} unchanged")
+        report.out = Path(request["shown"])  # the summary names the folder as the command would have
         return {"lines": [str(problem) for problem in report.problems] + [report.summary()], "exit": 0}
+
+    def _cancel(self, signum, frame) -> None:
+        """SIGUSR1: stop the build if its command asked (a line, or its end, to read); a signal meant for an earlier build is let go."""
+        if self.current is not None and select.select([self.current], [], [], 0)[0]:
+            raise Cancelled
 
 
 class RemoteProgress:
@@ -232,15 +273,3 @@ class RemoteProgress:
 
     def note(self, text: str) -> None:
         send(self.stream, {"note": text})
-
-
-def _cancel(signum, frame):
-    raise Cancelled
-
-
-def _same_user(connection: socket.socket) -> bool:
-    """Whether the command runs as this server's user (the socket's mode already keeps others out, where the system says who)."""
-    if not hasattr(socket, "SO_PEERCRED"):
-        return True
-    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    return struct.unpack("3i", credentials)[1] == os.getuid()

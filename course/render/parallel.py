@@ -41,13 +41,24 @@ class CourseRef:
     paper_size: str | None
 
 
+class BuildEnded(Exception):
+    """A job outlived the build that gave it."""
+
+
 _renderer = None  # this process's PdfRenderer
 _token: str | None = None  # the build whose course it holds
 
 
 def _use(ref: CourseRef):
-    """This process's renderer for the build ``ref`` names (the last one's, if it fits)."""
+    """This process's renderer for the build ``ref`` names (the last one's, if it fits).
+
+    A job of a build that has ended (its model's file is gone: the build
+    failed or was stopped, and left the job queued) fails at once instead
+    of laying out for nobody, ahead of the next build's jobs.
+    """
     global _renderer, _token
+    if ref.path is not None and not ref.path.exists():
+        raise BuildEnded(f"the build this render was for has ended ({ref.token})")
     if ref.token != _token:
         with open(ref.path, "rb") as handle:
             _adopt(pickle.load(handle), ref)
@@ -161,6 +172,10 @@ class PdfWorkers:
             return [future.result() if future.exception() is None else {"pid": None, "warm": False} for future in futures]
         finally:
             workers.shutdown()
+
+    def renew(self) -> None:
+        """Stop the workers, so that the next build starts new ones: after a worker died, the pool fails every job given to it."""
+        self.close(grace=0.0)
 
     def pids(self) -> set[int]:
         """The workers' process ids (empty before the first PDF; ``_processes`` is the executor's own record)."""

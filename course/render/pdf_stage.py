@@ -87,6 +87,10 @@ class PdfStage:
                 self._submit_paper(executor, quizzes, *papers.pop(0))
             book = self._write_book([front, *parts])
             self._wait(quizzes, "quiz papers")
+        except BaseException:
+            for future in self.submitted:  # kept workers outlive the build: what they have not begun is dropped
+                future.cancel()
+            raise
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         return self._record(modules, book, quizzes)
