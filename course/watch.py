@@ -26,7 +26,10 @@ QUIET_MS = 30
 
 
 def watch(root: Path, options: BuildOptions, log: Callable[[str], None], stop: threading.Event | None = None) -> int:
-    """Build now and after every change until interrupted (Ctrl+C, SIGTERM, or ``stop`` set); the exit status."""
+    """Build now and after every change until interrupted (Ctrl+C, SIGTERM, or ``stop`` set); the exit status.
+
+    0 when interrupted; 1 when it stops on its own (the engine changed).
+    """
     import watchfiles
 
     from .authoring.watcher import CourseFilter
@@ -46,7 +49,7 @@ def watch(root: Path, options: BuildOptions, log: Callable[[str], None], stop: t
         for batch in itertools.chain([first], changes):
             if batch and engine_now() != engine:
                 log(ENGINE_CHANGED)
-                break
+                return 1
             if batch:
                 log("changed: " + ", ".join(sorted({_relative(path, root) for _, path in batch})))
                 logged_build(root, options, kept, log, "rebuilt")

@@ -156,7 +156,7 @@ def test_watching_stops_when_the_engine_changes(english_copy: Path, tmp_path: Pa
     finally:
         stop.set()
     seen += list(lines.queue)
-    assert ended == [0] and seen[-1] == ENGINE_CHANGED, seen
+    assert ended == [1] and seen[-1] == ENGINE_CHANGED, seen
     assert not any(line.startswith("rebuilt ") for line in seen)
 
 
