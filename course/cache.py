@@ -60,6 +60,24 @@ class BuildCache:
                 fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
+    def building(self) -> bool:
+        """Whether a build holds OUT's lock now (False where there is no lock to hold)."""
+        try:
+            import fcntl
+        except ImportError:
+            return False
+        try:
+            handle = os.open(self.folder / "lock", os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(handle)
+        return False
+
     def load(self) -> dict:
         """The last build's record; empty when there is none, it is damaged, or OUT is no longer what it describes."""
         data = self._read("build.json")

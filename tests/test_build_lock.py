@@ -86,3 +86,11 @@ def test_a_killed_build_holds_nothing(english_copy: Path, tmp_path: Path):
 
 def _raise_timeout():
     raise TimeoutError("would wait")
+
+
+def test_the_lock_says_whether_a_build_holds_it(tmp_path: Path):
+    cache = BuildCache(tmp_path / "dist")
+    assert not cache.building(), "no lock file yet"
+    with cache.locked():
+        assert cache.building()
+    assert not cache.building()

@@ -77,26 +77,9 @@ def _await_answer(connection: socket.socket, out: Path, say) -> None:
     say(f"waiting for the build server for {out}, which is busy with another build")
     silent = 0
     while not select.select([connection], [], [], 1.0)[0]:
-        silent = silent + 1 if not _building(out) else 0
+        silent = silent + 1 if not BuildCache(out).building() else 0
         if silent >= SILENT_FOR:
             raise Gone(f"no answer in {SILENT_FOR} s, and no build under way")
-
-
-def _building(out: Path) -> bool:
-    """Whether a build holds the output's lock now."""
-    import fcntl  # where there is a build server, there is flock
-
-    try:
-        handle = os.open(BuildCache(out).folder / "lock", os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(handle)
-    return False
 
 
 def _follow(stream, interrupts: _Interrupts, quiet: bool) -> int | None:

@@ -86,7 +86,6 @@ class Listener:
 
     def __init__(self, path: Path, out: Path):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
         if _answers(path):
             raise ServerError(f"a build server for {out} is already running (its socket: {path})")
         self._bind()
