@@ -122,7 +122,7 @@ def build(course: Path, out: Path, *options: str) -> dict:
 
 def _build(argv: list[str]) -> int:
     """One build in this process, reported as JSON (what ``measure`` runs)."""
-    from course.pipeline import BuildOptions, build_course
+    from course.build.pipeline import BuildOptions, build_course
 
     course, out, *flags = argv
     jobs = next((int(f.split("=")[1]) for f in flags if f.startswith("--jobs=")), None)
@@ -262,7 +262,7 @@ def _raw(argv: list[str]) -> int:
     from course.render.environment import TEMPLATES, environment
     from course.render.fonts import font_faces
     from course.render.markdown import render_modules
-    from course.render.paper import PAPERS, marking_grid, text_dir
+    from course.render.pdf.paper import PAPERS, marking_grid, text_dir
 
     course_root, sample = Path(argv[0]), int(argv[1])
     share, shares = (int(argv[2]), int(argv[3])) if len(argv) > 3 else (0, 1)

@@ -38,9 +38,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from course.build.pipeline import BuildOptions, build_course  # noqa: E402
 from course.classroom.pgcluster import PostgresCluster, binaries  # noqa: E402
 from course.load import load_course  # noqa: E402
-from course.pipeline import BuildOptions, build_course  # noqa: E402
 
 PASSWORD = "benchmark password"
 

@@ -1,7 +1,7 @@
 """Fingerprints: SHA-256 of files, of model values, of the engine and its templates.
 
 An output is reused only when the fingerprint of everything it is made from
-is the one recorded when it was made (``course.depends`` says what that
+is the one recorded when it was made (``course.build.keys`` says what that
 is). Fingerprints are of content, never of timestamps.
 """
 
@@ -29,7 +29,7 @@ LIBRARIES = ("weasyprint", "pydyf", "markdown", "jinja2", "pypdf", "pyyaml", "fo
 LOCATION_FIELDS = frozenset({"path", "line", "body_line", "front_lines", "module_line"})
 COURSE_FOLDERS = ("modules", "quizzes", "trainer")
 # Parts of the engine a build never runs: the classroom server, the authoring tools, the linter, the command line, the build server.
-NOT_BUILDING = ("classroom", "authoring", "lint", "commands", "buildserver")
+NOT_BUILDING = ("classroom/", "authoring/", "lint/", "commands/", "build/server/")
 COURSE_FILES = ("course.yaml", "glossary.yaml")
 
 
@@ -66,7 +66,7 @@ def folder_digests(folder: Path, base: Path | None = None) -> dict[str, str]:
 def engine() -> str:
     """The engine's own version: its source, catalogs and schemas, and the libraries it renders with."""
     versions = installed_versions(LIBRARIES)
-    source = {path: sha for path, sha in folder_digests(ENGINE).items() if path.split("/", 1)[0] not in NOT_BUILDING}
+    source = {path: sha for path, sha in folder_digests(ENGINE).items() if not path.startswith(NOT_BUILDING)}
     return digest({"source": source, "libraries": versions})
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course.pipeline import BuildOptions, build_course
+from course.build.pipeline import BuildOptions, build_course
 
 REPO = Path(__file__).resolve().parent.parent
 ENGLISH = REPO / "tests" / "fixtures" / "english-course"

@@ -12,9 +12,9 @@ from jsonschema import Draft202012Validator
 
 from course.authoring import scaffold
 from course.authoring.course_yaml import ListingError, add_module
+from course.build.pipeline import check_course
 from course.cli import main
 from course.lint import lint_course
-from course.pipeline import check_course
 
 REPO = Path(__file__).resolve().parent.parent
 

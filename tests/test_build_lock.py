@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from course.cache import BuildCache
+from course.build.cache import BuildCache
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,7 +59,7 @@ HOLD = """
 import sys, time
 sys.path.insert(0, {repo!r})
 from pathlib import Path
-from course.cache import BuildCache
+from course.build.cache import BuildCache
 with BuildCache(Path(sys.argv[1])).locked():
     print("holding", flush=True)
     time.sleep(600)

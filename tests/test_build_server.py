@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pytest
 
-from course import pipeline
-from course.buildserver import client, peer, socket_path
-from course.buildserver import server as build_server
-from course.buildserver.client import _request, hand_off
+from course.build import pipeline
+from course.build.pipeline import BuildOptions
+from course.build.server import client, peer, socket_path
+from course.build.server import server as build_server
+from course.build.server.client import _request, hand_off
+from course.build.workers import pdf_pool as parallel
 from course.fingerprint import ENGINE
-from course.pipeline import BuildOptions
-from course.render import parallel
 from tests.pdftext import flat, pdftotext
 from tests.running import ROOT, Running, all_gone, command, descendants, files
 

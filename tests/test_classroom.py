@@ -15,8 +15,8 @@ from sqlalchemy import select
 from course.classroom import tables as t
 from course.classroom.db import Database
 from course.classroom.migrations import SchemaTooNew, current_version, migrate, migrations, schema_migrations
-from course.gradebook import shown
-from course.grading import grade_quiz
+from course.grading.gradebook import shown
+from course.grading.rules import grade_quiz
 from tests.test_classroom_fixtures import (
     client,
     create_class,
@@ -259,7 +259,7 @@ def vector_course(tmp_path_factory):
 
     import yaml
 
-    from course.pipeline import BuildOptions, build_course
+    from course.build.pipeline import BuildOptions, build_course
     from tests.grading_cases import quiz_cases
     from tests.test_classroom_fixtures import ENGLISH
 
@@ -304,8 +304,8 @@ def test_the_shipped_course_gives_an_arabic_right_to_left_certificate(tmp_path):
     from pypdf import PdfReader
     from starlette.testclient import TestClient
 
+    from course.build.pipeline import BuildOptions, build_course
     from course.classroom.trainers import set_password
-    from course.pipeline import BuildOptions, build_course
     from tests.test_classroom_fixtures import PASSWORD, REPO, TRAINER, make_app
 
     site = tmp_path / "site"

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from course.build.pipeline import BuildOptions, build_course
 from course.classroom.app import create_app
 from course.classroom.config import ClassroomConfig
 from course.classroom.pgcluster import PostgresCluster, binaries
 from course.classroom.trainers import set_password
 from course.model import Quiz, letter
-from course.pipeline import BuildOptions, build_course
 
 REPO = Path(__file__).resolve().parent.parent
 ENGLISH = REPO / "tests" / "fixtures" / "english-course"

@@ -6,7 +6,7 @@ QTI content model. Every export is read back (lxml for XML, a small parser
 for GIFT that follows Moodle's importer) and the questions, right answers and
 points compared with the model; each format's scoring (QTI response
 processing, Moodle's grading of its question types) is run on the shared
-vectors and on every subset of options, against ``course.grading``.
+vectors and on every subset of options, against ``course.grading.rules``.
 
 Regenerate the golden files after an intended change with:
 
@@ -26,7 +26,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from course.grading import grade_question
+from course.grading.rules import grade_question
 from course.load import load_course
 from course.load.quizzes import load_quiz_file
 from course.model import Course, Option, Question, Quiz, letter, letter_index
@@ -270,7 +270,7 @@ def qti_kind(item: QtiItem) -> str:
 
 
 def qti_response(question: Question, response):
-    """A canonical response (course.grading's form) as the QTI response variable."""
+    """A canonical response (course.grading.rules's form) as the QTI response variable."""
     return QTI_RESPONSES[question.type](question, response)
 
 

@@ -9,9 +9,9 @@ import textwrap
 
 import pytest
 
-from course.answer_sheet import read_cell
-from course.gradebook import run_grade, write_template
-from course.grading import Unreadable
+from course.grading.answer_sheet import read_cell
+from course.grading.gradebook import run_grade, write_template
+from course.grading.rules import Unreadable
 
 PAPER_QUIZ = """\
 id: paper-quiz

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from course.grading import grade_question, grade_quiz, normalize, parse_number
+from course.grading.rules import grade_question, grade_quiz, normalize, parse_number
 from tests.grading_cases import question, question_cases, quiz, quiz_cases, same_points
 
 CHROMIUM = shutil.which("chromium")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.grading import GRADERS, grade_question, grade_quiz
+from course.grading.rules import GRADERS, grade_question, grade_quiz
 from course.model import QUESTION_TYPES
 from tests.grading_cases import QUESTION_FILES, VECTORS, question, question_cases, quiz, quiz_cases, same_points
 

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-import course.depends
+import course.build.keys
+import course.build.packages
+import course.build.pdf_stage
+import course.build.site_stage  # noqa: F401 - loaded before any test points the engine at other templates
 import course.package
-import course.packaging
-import course.render.pdf_stage
-import course.render.quiz_page
-import course.render.site  # noqa: F401 - loaded before any test points the engine at other templates
+import course.render.site.quiz_page
 from course import fingerprint
-from course.pipeline import BuildOptions, build_course
+from course.build.pipeline import BuildOptions, build_course
 from course.problems import CourseError
 from course.render import environment
 
@@ -277,7 +277,7 @@ def test_a_render_that_fails_leaves_output_and_cache_as_they_were(english_copy: 
     def broken(*args, **kwargs):
         raise RuntimeError("the layout failed")
 
-    monkeypatch.setattr("course.render.pdf.PdfRenderer.write_module", broken)
+    monkeypatch.setattr("course.render.pdf.handout.PdfRenderer.write_module", broken)
     with pytest.raises(RuntimeError):
         build(english_copy, out)
     assert manifest(out) == before and (tmp_path / ".dist-cache" / "build.json").read_bytes() == cache
@@ -287,8 +287,8 @@ def test_a_render_that_fails_leaves_output_and_cache_as_they_were(english_copy: 
 def test_packages_begun_while_a_handout_is_laid_out_are_a_clean_builds_bytes(english_copy: Path, tmp_path: Path, monkeypatch):
     """One PDF to lay out leaves a core free: the SCORM packages are written meanwhile, PDFs last, the same bytes."""
     begun = []
-    begin = course.packaging.Begun.begin
-    monkeypatch.setattr(course.packaging.Begun, "begin", lambda self: (begun.append(sorted(self.pending)), begin(self)))
+    begin = course.build.packages.Begun.begin
+    monkeypatch.setattr(course.build.packages.Begun, "begin", lambda self: (begun.append(sorted(self.pending)), begin(self)))
     out = tmp_path / "dist"
     build_course(english_copy, BuildOptions(out=out, jobs=2))
     assert begun == [], "a cold build keeps both workers busy: the packages are written after the PDFs"
@@ -310,7 +310,7 @@ def test_packages_begun_for_a_build_that_fails_leave_nothing(english_copy: Path,
     def broken(*args, **kwargs):
         raise RuntimeError("the book failed")
 
-    monkeypatch.setattr(course.render.pdf_stage.PdfStage, "_write_book", broken)
+    monkeypatch.setattr(course.build.pdf_stage.PdfStage, "_write_book", broken)
     with pytest.raises(RuntimeError):
         build_course(english_copy, BuildOptions(out=out, jobs=2))
     assert manifest(out) == before

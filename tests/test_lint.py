@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from course.build.pipeline import check_course
 from course.cli import main
 from course.lint import RULES, LintSettings, lint_course
 from course.lint.bidi import starts_left_to_right
 from course.lint.blocks import units
-from course.pipeline import check_course
 from course.problems import WARNING
 
 REPO = Path(__file__).resolve().parent.parent

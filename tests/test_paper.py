@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from course.build.pipeline import BuildOptions, build_course, check_course
 from course.model import Course
-from course.pipeline import BuildOptions, build_course, check_course
 from course.render.markdown import render_markdown
 from tests.pdftext import pdffonts, pdftotext
 

@@ -19,9 +19,9 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from course.build.pipeline import BuildOptions, build_course
 from course.cli import main
-from course.pipeline import BuildOptions, build_course
-from course.render.book import assemble_book
+from course.render.pdf.book import assemble_book
 from tests.pdftext import flat, page_texts
 
 INTERNAL_LINK = "See [the checklist](#the-checklist) before any inspection."
@@ -132,7 +132,7 @@ def test_jobs_must_be_at_least_one(english_copy: Path, capsys):
 def test_the_build_process_lays_nothing_out_itself(english_copy: Path, tmp_path: Path):
     """With workers, WeasyPrint is never imported by the build process: its memory holds no layout."""
     script = (
-        "import sys; from pathlib import Path; from course.pipeline import BuildOptions, build_course;"
+        "import sys; from pathlib import Path; from course.build.pipeline import BuildOptions, build_course;"
         f"build_course(Path({str(english_copy)!r}), BuildOptions(out=Path({str(tmp_path / 'out')!r}), jobs=2, lms=False));"
         "print('weasyprint' in sys.modules)"
     )

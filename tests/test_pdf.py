@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from course.pipeline import BuildOptions, build_course
+from course.build.pipeline import BuildOptions, build_course
 from tests.pdftext import flat, page_texts, pdffonts, pdftotext, words
 
 MIXED = "قارن الضابط بيانات API مع سجل PNR وفق المرفق 9 (ICAO Annex 9) والقرار 2396 (2017) قبل وصول الرحلة."
@@ -136,7 +136,7 @@ def test_pdf_renderer_reads_nothing_outside_the_course(english_copy: Path, tmp_p
     )
     from course.load import load_course
     from course.render.markdown import render_modules
-    from course.render.pdf import PdfRenderer
+    from course.render.pdf.handout import PdfRenderer
 
     course, _ = load_course(english_copy)
     render_modules(course)

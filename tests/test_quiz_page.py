@@ -2,7 +2,7 @@
 
 Both courses are built once per session without PDFs. Answers are given
 through the page itself (clicks, selects, typing, or the keyboard alone), and
-every score the page shows is compared with ``course.grading.grade_quiz`` for
+every score the page shows is compared with ``course.grading.rules.grade_quiz`` for
 the same responses: the page and Python must agree to the last bit.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from course.grading import grade_quiz
+from course.build.pipeline import BuildOptions, build_course, check_course
+from course.grading.rules import grade_quiz
 from course.model import Course, Question, Quiz, letter, letter_index
-from course.pipeline import BuildOptions, build_course, check_course
 from course.render.environment import number
 from tests.browser import PageWatch, describe, run_axe
 

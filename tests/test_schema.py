@@ -9,11 +9,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from course.authoring.schema import render, schemas, stale_schemas
 from course.cli import main
 from course.load import specs
 from course.load.modules import split_front_matter
 from course.problems import Problems
-from course.schema import render, schemas, stale_schemas
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "schema"

@@ -25,14 +25,14 @@ import pytest
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from course.grading import grade_quiz, parse_number
+from course.build.pipeline import BuildOptions, build_course
+from course.grading.rules import grade_quiz, parse_number
 from course.load import load_course
 from course.model import Course, Question, Quiz, letter
 from course.package import EXPORTERS
 from course.package.markup import number
 from course.package.scorm import package_files, package_name, write_zip
 from course.package.scorm_manifest import SCORM12, SCORM2004, ScormVersion
-from course.pipeline import BuildOptions, build_course
 from course.render.markdown import slug
 from tests.browser import PageWatch
 

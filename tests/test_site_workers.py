@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 import synthetic  # noqa: E402
 
-from course.render.workers import SHARE, SitePool  # noqa: E402
+from course.build.workers.site_pool import SHARE, SitePool  # noqa: E402
 
 
 def fresh(case: str, *args: str) -> str:
@@ -54,7 +54,7 @@ def test_two_processes_write_the_same_site_as_one(tmp_path: Path):
 
 
 def case_build(course: str, out: str, jobs: str) -> None:
-    from course.pipeline import BuildOptions, build_course
+    from course.build.pipeline import BuildOptions, build_course
 
     report = build_course(Path(course), BuildOptions(out=Path(out), pdf=False, lms=False, jobs=int(jobs)))
     print(json.dumps(report.handed))

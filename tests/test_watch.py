@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from course import watch as watch_module
-from course.pipeline import BuildOptions, build_course, check_course
-from course.render.parallel import PdfWorkers
-from course.resident import ENGINE_CHANGED, logged_build
+from course.build import watch as watch_module
+from course.build.pipeline import BuildOptions, build_course, check_course
+from course.build.resident import ENGINE_CHANGED, logged_build
+from course.build.workers.pdf_pool import PdfWorkers
 from tests.pdftext import flat, pdftotext
 from tests.running import Running, all_gone, descendants, files
 

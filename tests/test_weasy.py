@@ -1,4 +1,4 @@
-"""WeasyPrint imported through ``course.render.weasy``: the same libraries as its own import, without the look-ups.
+"""WeasyPrint imported through ``course.render.pdf.weasy``: the same libraries as its own import, without the look-ups.
 
 Each case runs in a fresh Python, where WeasyPrint is not loaded yet. The
 shared libraries mapped into the process after the import must be the same
@@ -53,7 +53,7 @@ def probe(statement: str, setup: str = "") -> tuple[dict, str]:
 
 def test_the_same_libraries_without_running_a_program():
     plain, _ = probe("import weasyprint")
-    fast, printed = probe("import course.render.weasy")
+    fast, printed = probe("import course.render.pdf.weasy")
     assert fast["libraries"] == plain["libraries"], "the same shared objects, from the same files"
     assert fast["loaded"] == plain["loaded"] and {"pango", "harfbuzz", "fontconfig"} <= set(fast["loaded"])
     assert plain["runs"], "WeasyPrint's own import asks ldconfig or gcc (if this fails, the look-ups are gone upstream)"
@@ -74,7 +74,7 @@ cffi.api.FFI.dlopen = failing
 
 def test_falls_back_to_the_usual_import_and_prints_nothing_of_the_failed_one():
     plain, _ = probe("import weasyprint")
-    fallen, printed = probe("import course.render.weasy", setup=SONAMES_FAIL)
+    fallen, printed = probe("import course.render.pdf.weasy", setup=SONAMES_FAIL)
     assert fallen["runs"], "the usual import ran, look-ups and all"
     assert fallen["libraries"] == plain["libraries"] and fallen["loaded"] == plain["loaded"]
     assert printed == "", "WeasyPrint's install hint from the failed attempt is not shown"
@@ -84,4 +84,4 @@ def test_the_engine_takes_weasyprint_from_weasy_only():
     direct = re.compile(r"^\s*(from weasyprint[\s.]|import weasyprint)", re.MULTILINE)
     sources = sorted((ROOT / "course").rglob("*.py"))
     found = [p.relative_to(ROOT).as_posix() for p in sources if direct.search(p.read_text(encoding="utf-8"))]
-    assert found == ["course/render/weasy.py"]
+    assert found == ["course/render/pdf/weasy.py"]

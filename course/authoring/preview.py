@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..pipeline import BuildOptions, build_course
+from ..build.pipeline import BuildOptions, build_course
 from ..problems import CourseError, Problem
 
 

@@ -1,7 +1,7 @@
 """Classroom mode: a web server for a training room with no LMS.
 
 It serves the built course, takes quiz submissions and grades them with
-``course.grading`` (the one grading core), stores every attempt, and gives
+``course.grading.rules`` (the one grading core), stores every attempt, and gives
 trainers a dashboard, CSV exports and PDF certificates. The static site and
 the LMS packages do not need it.
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Integer, cast, func, insert, select
 
-from ..grading import QuizResult
+from ..grading.rules import QuizResult
 from . import tables as t
 from .errors import Refused, conflict
 from .store import QuizSettings, quiz_settings

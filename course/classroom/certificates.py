@@ -5,7 +5,7 @@ not guessable), stored with the name and course it was issued for, so
 ``/verify`` answers from the database even if the learner later changes. The
 QR code (segno, SVG) holds the address of that page. The PDF is laid out with
 the fonts, stylesheets and fenced URL fetcher of the site's WeasyPrint
-renderer (``course.render.pdf.PdfRenderer``) from
+renderer (``course.render.pdf.handout.PdfRenderer``) from
 ``templates/classroom/certificate.html``.
 """
 
@@ -72,8 +72,8 @@ def verify_url(base: str, code: str) -> str:
 
 def render_pdf(room, certificate, url: str) -> bytes:
     """The certificate as PDF bytes (WeasyPrint, one render at a time per process)."""
-    from ..render.pdf import PdfRenderer
-    from ..render.weasy import HTML
+    from ..render.pdf.handout import PdfRenderer
+    from ..render.pdf.weasy import HTML
 
     issued = datetime.date.fromtimestamp(certificate.issued_at)
     context = dict(

@@ -2,8 +2,8 @@
 
 Stored attempts become the objects the paper path already analyses: a
 ``QuizResult`` from the stored points, and an ``AnswerSheet`` whose cells are
-the responses written as a trainer would on paper, so ``course.gradebook``
-and ``course.item_analysis`` do the work. Item analysis uses each learner's
+the responses written as a trainer would on paper, so ``course.grading.gradebook``
+and ``course.grading.item_analysis`` do the work. Item analysis uses each learner's
 first attempt (how the question behaved before any feedback).
 """
 
@@ -16,10 +16,10 @@ from typing import Any, TextIO
 
 from sqlalchemy import Connection
 
-from ..answer_sheet import AnswerRow, AnswerSheet
-from ..gradebook import GradedRow, shown, write_gradebook
-from ..grading import Earned, QuizResult
-from ..item_analysis import ItemStats, analyse_items, write_item_analysis
+from ..grading.answer_sheet import AnswerRow, AnswerSheet
+from ..grading.gradebook import GradedRow, shown, write_gradebook
+from ..grading.item_analysis import ItemStats, analyse_items, write_item_analysis
+from ..grading.rules import Earned, QuizResult
 from ..model import Course, Quiz
 from . import attempts, store
 from .views import when
@@ -130,7 +130,7 @@ def chart_bars(values: list[float], top: float, width: int = 600, height: int = 
 
 
 def write_best_gradebook(report: QuizReport, stream: TextIO) -> None:
-    """course.gradebook's format, one row per learner who attempted: their best attempt."""
+    """course.grading.gradebook's format, one row per learner who attempted: their best attempt."""
     rows = [GradedRow(0, guard(row.name), stored_result(row.best)) for row in report.attempted]
     write_gradebook(report.quiz, rows, stream)
 

@@ -31,7 +31,7 @@ def site_folder(course_root: Path, site: Path | None) -> Iterator[Path]:
             raise SystemExit(f"{site}: not a built course site (no index.html)")
         yield site.resolve()
         return
-    from ..pipeline import BuildOptions, build_course
+    from ..build.pipeline import BuildOptions, build_course
 
     with tempfile.TemporaryDirectory(prefix="course-classroom-") as folder:
         out = Path(folder) / "site"

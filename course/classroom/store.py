@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..grading import normalize
+from ..grading.rules import normalize
 from . import tables as t
 from .errors import Refused, bad_request, conflict, not_found
 

@@ -1,7 +1,7 @@
-"""A submission: read the JSON body, check its shape, grade it with ``course.grading``.
+"""A submission: read the JSON body, check its shape, grade it with ``course.grading.rules``.
 
 The body is ``{"responses": {question id: response}}`` with responses in the
-canonical forms of ``course.grading``. Anything that is not JSON, names a
+canonical forms of ``course.grading.rules``. Anything that is not JSON, names a
 question the quiz does not have, or holds a value no question type could take
 is refused with a 400 before grading; a value of the wrong kind for its
 question is graded as the core grades it (0 with a warning).
@@ -13,7 +13,7 @@ import json
 import math
 from typing import Any
 
-from ..grading import QuizResult, grade_quiz
+from ..grading.rules import QuizResult, grade_quiz
 from ..model import Quiz
 from .errors import bad_request
 

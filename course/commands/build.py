@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..pipeline import BuildOptions, build_course
-from ..progress import progress_for
+from ..build.pipeline import BuildOptions, build_course
+from ..build.progress import progress_for
 from . import add_course_argument, arguments, command
 
 
@@ -51,14 +51,14 @@ def run(args) -> int:
         out=args.out, paper_size=args.paper, strict=args.strict, pdf=not args.no_pdf, lms=not args.no_lms, clean=args.clean, jobs=args.jobs
     )
     if args.watch:
-        from ..watch import watch
+        from ..build.watch import watch
 
         return watch(args.course, options, _log)
     if args.server:
-        from ..buildserver.server import serve
+        from ..build.server.server import serve
 
         return serve(args.course, options, _log)
-    from ..buildserver.client import hand_off
+    from ..build.server.client import hand_off
 
     handed = hand_off(args.course, options, args.quiet)
     if handed is not None:

@@ -27,8 +27,8 @@ def _configure(parser) -> None:
 @command("check", "validate the whole course and lint it as an editor would; writes nothing", order=1)
 @arguments(_configure)
 def run(args) -> int:
+    from ..build.pipeline import check_course
     from ..lint import LintSettings, lint_course
-    from ..pipeline import check_course
 
     course, problems = check_course(args.course)
     if course is not None:

@@ -21,6 +21,6 @@ def run(args) -> int:
     if args.answers is None and args.template is None:
         print("grade: give ANSWERS.csv to grade, or --template FILE to write an empty one")
         return 1
-    from ..gradebook import run_grade
+    from ..grading.gradebook import run_grade
 
     return run_grade(args.quiz, args.answers, out=args.out, template=args.template, report=args.report)

@@ -16,7 +16,7 @@ def _configure(parser) -> None:
 @command("schema", "write JSON Schemas for course.yaml, module front matter, quizzes and the glossary", order=60)
 @arguments(_configure)
 def run(args) -> int:
-    from ..schema import stale_schemas, write_schemas
+    from ..authoring.schema import stale_schemas, write_schemas
 
     if args.check:
         stale = stale_schemas(args.out)

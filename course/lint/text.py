@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..grading import normalize
+from ..grading.rules import normalize
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")

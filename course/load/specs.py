@@ -1,7 +1,7 @@
 """The key tables of every mapping in the course format (course-format.md).
 
 The validator (``fields.check_mapping``) and the JSON Schema
-(``course/schema.py``) both read these tables, so they cannot disagree.
+(``course/authoring/schema.py``) both read these tables, so they cannot disagree.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ lets an LMS accept the commonest such spellings too, e.g. ``الاقرار`` for
 
 from __future__ import annotations
 
-from ..grading import normalize
+from ..grading.rules import normalize
 from ..model import Question
 
 

@@ -1,4 +1,11 @@
-"""Stage three: render the model to HTML pages and PDFs."""
+"""Stage three: render the model to HTML pages and PDFs.
+
+``markdown`` converts each module once for both; ``environment`` and ``i18n``
+give the Jinja2 templates and the interface strings; ``fonts`` the bundled
+faces. The site's pages are in ``site/``, the PDFs in ``pdf/``. Renderers read
+the model only (never YAML or Markdown files) and decide nothing about what a
+build reuses: that is ``course.build``'s.
+"""
 
 from pathlib import Path
 

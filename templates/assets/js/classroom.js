@@ -7,7 +7,7 @@
  *   - a click on [data-action="submit"] is caught before quiz.js sees it; the
  *     answers (CourseQuiz.getResponses()) are POSTed to
  *     ../classroom/api/quizzes/<quiz>/attempts, where the server grades them
- *     with course/grading.py and commits the attempt;
+ *     with course/grading/rules.py and commits the attempt;
  *   - only once the server has answered 201 is the result shown:
  *     on a full page (practice, or an exam already attempted) by
  *     CourseQuiz.submit(), which grades the same answers with the same core;

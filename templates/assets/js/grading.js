@@ -1,10 +1,10 @@
 /*
  * The grading rules of course-format.md section 4, for the quiz page.
  *
- * The same rules as course/grading.py, held to the same vectors
+ * The same rules as course/grading/rules.py, held to the same vectors
  * (tests/vectors/*.json) by tests/test_grading_js.py in real Chromium. It grades
  * from the mapping Question.to_dict() produces; responses use the canonical
- * forms documented in course/grading.py. Points are computed with the same
+ * forms documented in course/grading/rules.py. Points are computed with the same
  * operations in the same order as Python, so both give identical numbers.
  *
  * A plain script (no build step, no modules): it defines window.CourseGrading

@@ -3,7 +3,7 @@
  *
  * A plain script, no build step, no network; loaded after grading.js, whose
  * window.CourseGrading grades by the rules of course-format.md section 4 (the
- * same core and test vectors as course/grading.py). The quiz comes from the
+ * same core and test vectors as course/grading/rules.py). The quiz comes from the
  * page's <script type="application/json" id="quiz-data"> block: the
  * Question.to_dict() mappings plus pass mark, storage key, display letters
  * and the interface strings in the course's language.
@@ -23,12 +23,12 @@
  *                              data-percent, data-passed ("true"/"false")
  * Numbers in these attributes are String(number) in JavaScript: the shortest
  * form that reads back as the same double ("3", "87.5",
- * "0.6666666666666666"), never rounded, so they equal course.grading's
+ * "0.6666666666666666"), never rounded, so they equal course.grading.rules's
  * floats exactly. Visible text rounds to 2 decimals.
  *
  * API for wrappers (an LMS/SCORM layer), window.CourseQuiz:
  *   getResponses()      {questionId: response}, canonical forms of
- *                       course/grading.py ("a", ["a","c"], true, "text",
+ *                       course/grading/rules.py ("a", ["a","c"], true, "text",
  *                       ["b", null], ...); null when unanswered
  *   setResponses(map)   back to answering (if graded), clear every answer,
  *                       fill those given; unknown ids and letters are ignored

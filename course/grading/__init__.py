@@ -1,0 +1,10 @@
+"""Grading: the one core every grader obeys, and the paper path around it.
+
+- ``rules``          the rules of course-format.md section 4 (held to ``tests/vectors``)
+- ``answer_sheet``   ANSWERS.csv read into rows and cells into canonical responses
+- ``gradebook``      graded rows written as the gradebook CSV
+- ``item_analysis``  facility, discrimination and option counts per question
+
+Imports the model and ``problems`` only: the build, ``grade``, the quiz
+exports, the linter and the classroom import it.
+"""
