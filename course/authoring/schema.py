@@ -111,7 +111,7 @@ def schemas() -> dict[str, dict]:
     """Every schema, by the file name it is shipped under."""
     glossary = {"type": "array", "items": mapping_schema(specs.GLOSSARY_ENTRY)}
     return {
-        "course.authoring.schema.json": _document("course.yaml", "Course-wide settings of a course folder.", mapping_schema(specs.COURSE)),
+        "course.schema.json": _document("course.yaml", "Course-wide settings of a course folder.", mapping_schema(specs.COURSE)),
         "module.schema.json": _document(
             "Module front matter", "The YAML between the --- lines at the top of modules/<id>.md.", mapping_schema(specs.MODULE)
         ),
