@@ -19,7 +19,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from course.grading.gradebook import run_grade  # noqa: E402
+from course.commands.grade import run_grade  # noqa: E402
 
 TYPES = ("single", "multiple", "true_false", "short", "numeric", "matching", "ordering")
 ARABIC = "أبجدهوزحطي"

@@ -9,8 +9,9 @@ import textwrap
 
 import pytest
 
+from course.commands.grade import run_grade
 from course.grading.answer_sheet import read_cell
-from course.grading.gradebook import run_grade, write_template
+from course.grading.gradebook import write_template
 from course.grading.rules import Unreadable
 
 PAPER_QUIZ = """\

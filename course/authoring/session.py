@@ -8,9 +8,9 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from ..build.watcher import watch_course
 from .preview import Preview
 from .server import PreviewServer
-from .watcher import watch_course
 
 WATCH_START_SECONDS = 10
 

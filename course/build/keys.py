@@ -28,30 +28,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from .. import fingerprint
 from ..model import Course, Module, Quiz
 from ..render.environment import TEMPLATES, environment
 from ..render.fonts import font_files
+from ..render.site.pages import Link, link
 
 # Exporters whose every file is one quiz's, made from that quiz and the course settings.
 QUIZ_EXPORTERS = frozenset({"qti", "moodle-xml", "gift"})
 SETTINGS = ("title", "subtitle", "organisation", "description", "version", "language")
 PDF_STYLE = ("pdf/fonts.css", "pdf/print.css")
-
-
-@dataclass(frozen=True)
-class Link:
-    """Another module or quiz as a page shows it."""
-
-    id: str
-    title: str
-
-
-def link(item: Module | Quiz | None) -> Link | None:
-    return Link(item.id, item.title) if item is not None else None
 
 
 def _module_view(module: Module) -> dict:

@@ -8,7 +8,7 @@ builds with WeasyPrint loaded and their fonts and style sheets ready: after
 the first build, this process reads the course and each worker lays the
 first module out once, before the command says it is watching
 (``course.build.resident``, which ``build --server`` shares). The files watched
-are those a build reads (``authoring.watcher.CourseFilter``).
+are those a build reads (``watcher.CourseFilter``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def watch(root: Path, options: BuildOptions, log: Callable[[str], None], stop: t
     """
     import watchfiles
 
-    from ..authoring.watcher import CourseFilter
+    from .watcher import CourseFilter
 
     kept = kept_workers(options)
     terminated = terminate_as_interrupt()

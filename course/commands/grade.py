@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TextIO
 
 from . import arguments, command
 
@@ -21,6 +23,66 @@ def run(args) -> int:
     if args.answers is None and args.template is None:
         print("grade: give ANSWERS.csv to grade, or --template FILE to write an empty one")
         return 1
-    from ..grading.gradebook import run_grade
-
     return run_grade(args.quiz, args.answers, out=args.out, template=args.template, report=args.report)
+
+
+def run_grade(
+    quiz_path: Path | str,
+    answers_path: Path | str | None,
+    out: Path | str | TextIO | None = None,
+    template: Path | str | TextIO | None = None,
+    report: Path | str | TextIO | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """The `grade` command: 0 graded (warnings on stderr), 1 unusable input.
+
+    With ``template`` it also writes an empty ANSWERS.csv (``answers_path`` may
+    then be None); with ``report`` it writes the item analysis CSV and prints
+    it as a table (on stdout when the gradebook goes to a file, else stderr).
+    """
+    from ..grading.answer_sheet import read_answer_sheet
+    from ..grading.gradebook import grade_sheet, opened, write_gradebook, write_template
+    from ..load.quizzes import load_quiz_file
+    from ..problems import Problems
+
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    quiz, problems = load_quiz_file(Path(quiz_path), str(quiz_path))
+    _print(problems, stderr)
+    if quiz is None:
+        return 1
+    if template is not None:
+        write_template(quiz, template)
+    if answers_path is None:
+        return 0
+    sheet, problems = read_answer_sheet(Path(answers_path), str(answers_path), quiz)
+    if sheet is None:
+        _print(problems, stderr)
+        return 1
+    grading_problems = Problems(str(answers_path))
+    rows = grade_sheet(quiz, sheet, grading_problems)
+    _print(sorted([*problems, *grading_problems], key=lambda p: p.line or 0), stderr)
+    if sheet.bad_rows and not rows:
+        print(f"{answers_path}: no row could be graded", file=stderr)
+        return 1
+    with opened(out if out is not None else stdout) as stream:
+        write_gradebook(quiz, rows, stream)
+    if report is not None:
+        _report(quiz, sheet, rows, report, stdout if out is not None else stderr)
+    return 0
+
+
+def _report(quiz, sheet, rows, report, console: TextIO) -> None:
+    from ..grading.gradebook import opened
+    from ..grading.item_analysis import analyse_items, print_item_table, write_item_analysis
+
+    items = analyse_items(quiz, sheet, [row.result for row in rows])
+    with opened(report) as stream:
+        write_item_analysis(items, stream)
+    print_item_table(items, console)
+
+
+def _print(problems: list, stream: TextIO) -> None:
+    for problem in problems:
+        print(problem, file=stream)

@@ -1,7 +1,9 @@
-"""The `grade` command (course-format.md section 5): ANSWERS.csv in, a gradebook CSV out.
+"""The gradebook (course-format.md section 5): graded answer sheets out as CSV.
 
-Pipeline: load the quiz file -> read the answer sheet -> grade every cell with
-``course.grading.rules`` -> write the gradebook (and, on request, the item analysis).
+The `grade` command (``course.commands.grade``) loads the quiz file, reads the
+answer sheet (``answer_sheet``), grades every row here with
+``course.grading.rules`` and writes the gradebook (and, on request, the item
+analysis).
 Scores are rounded only when printed (at most 2 decimals); ``passed`` comes
 from the unrounded percent.
 """
@@ -10,18 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
-from ..load.quizzes import load_quiz_file
 from ..model import Quiz
-from ..problems import Problem, Problems
-from .answer_sheet import AnswerSheet, CellGrader, read_answer_sheet
-from .item_analysis import analyse_items, print_item_table, write_item_analysis
+from ..problems import Problems
+from .answer_sheet import AnswerSheet, CellGrader
 from .rules import UNANSWERED, QuizResult, summarize
 
 Output = Path | str | TextIO
@@ -80,57 +79,3 @@ def opened(out: Output) -> Iterator[TextIO]:
             yield stream
     else:
         yield out
-
-
-def run_grade(
-    quiz_path: Path | str,
-    answers_path: Path | str | None,
-    out: Output | None = None,
-    template: Output | None = None,
-    report: Output | None = None,
-    *,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-) -> int:
-    """The `grade` command: 0 graded (warnings on stderr), 1 unusable input.
-
-    With ``template`` it also writes an empty ANSWERS.csv (``answers_path`` may
-    then be None); with ``report`` it writes the item analysis CSV and prints
-    it as a table (on stdout when the gradebook goes to a file, else stderr).
-    """
-    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
-    quiz, problems = load_quiz_file(Path(quiz_path), str(quiz_path))
-    _print(problems, stderr)
-    if quiz is None:
-        return 1
-    if template is not None:
-        write_template(quiz, template)
-    if answers_path is None:
-        return 0
-    sheet, problems = read_answer_sheet(Path(answers_path), str(answers_path), quiz)
-    if sheet is None:
-        _print(problems, stderr)
-        return 1
-    grading_problems = Problems(str(answers_path))
-    rows = grade_sheet(quiz, sheet, grading_problems)
-    _print(sorted([*problems, *grading_problems], key=lambda p: p.line or 0), stderr)
-    if sheet.bad_rows and not rows:
-        print(f"{answers_path}: no row could be graded", file=stderr)
-        return 1
-    with opened(out if out is not None else stdout) as stream:
-        write_gradebook(quiz, rows, stream)
-    if report is not None:
-        _report(quiz, sheet, rows, report, stdout if out is not None else stderr)
-    return 0
-
-
-def _report(quiz: Quiz, sheet: AnswerSheet, rows: list[GradedRow], report: Output, console: TextIO) -> None:
-    items = analyse_items(quiz, sheet, [row.result for row in rows])
-    with opened(report) as stream:
-        write_item_analysis(items, stream)
-    print_item_table(items, console)
-
-
-def _print(problems: list[Problem], stream: TextIO) -> None:
-    for problem in problems:
-        print(problem, file=stream)

@@ -13,10 +13,21 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...build.keys import link
-from ...model import Course, letter_index
+from ...model import Course, Module, Quiz, letter_index
 from ..environment import environment
 from .quiz_page import inline_markdown, page_data
+
+
+@dataclass(frozen=True)
+class Link:
+    """Another module or quiz as a page shows it."""
+
+    id: str
+    title: str
+
+
+def link(item: Module | Quiz | None) -> Link | None:
+    return Link(item.id, item.title) if item is not None else None
 
 
 @dataclass(frozen=True)
