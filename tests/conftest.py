@@ -9,6 +9,9 @@ import pytest
 
 from course.build.pipeline import BuildOptions, build_course
 
+# The classroom's fixtures and helpers (a plugin of its test modules) get pytest's assert messages too.
+pytest.register_assert_rewrite("tests.classroom.fixtures")
+
 REPO = Path(__file__).resolve().parent.parent
 ENGLISH = REPO / "tests" / "fixtures" / "english-course"
 SHARED = REPO.parent / "shared"

@@ -17,8 +17,7 @@ from course.grading.rules import grade_question, grade_quiz, normalize, parse_nu
 from tests.grading_cases import question, question_cases, quiz, quiz_cases, same_points
 
 CHROMIUM = shutil.which("chromium")
-GRADING_JS = Path(__file__).parents[1] / "templates" / "assets" / "js" / "grading.js"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+GRADING_JS = Path(__file__).parents[2] / "templates" / "assets" / "js" / "grading.js"
 QUESTION_CASES = question_cases()
 QUIZ_CASES = quiz_cases()
 
@@ -34,16 +33,13 @@ GRADE_ALL = """([questions, quizzes]) => ({
 
 
 @pytest.fixture(scope="module")
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page()
-        page.goto("about:blank")
-        page.add_script_tag(path=str(GRADING_JS))
-        yield page
-        browser.close()
+def page(browser):
+    """A blank page with grading.js, in the session's Chromium (one sync Playwright at a time)."""
+    page = browser.new_page()
+    page.goto("about:blank")
+    page.add_script_tag(path=str(GRADING_JS))
+    yield page
+    page.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from course.load import load_course
 from course.render.markdown import _MARKUP, convert_markdown, render_markdown
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # Arabic and Latin letters, digits, spaces and every ASCII punctuation mark, with
 # the marks that start a block or an inline element over-represented.

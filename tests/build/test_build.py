@@ -52,7 +52,7 @@ def test_progress_is_plain_lines_when_not_a_terminal(english_copy: Path, tmp_pat
         [sys.executable, "build.py", "--course", str(english_copy), "--out", str(tmp_path / "o")],
         capture_output=True,
         text=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 import synthetic  # noqa: E402
 
@@ -30,7 +30,7 @@ from course.build.workers.site_pool import SHARE, SitePool  # noqa: E402
 
 def fresh(case: str, *args: str) -> str:
     """Run ``case_<case>(*args)`` of this file in a new Python; its output."""
-    code = f"import sys; sys.path[:0] = [{str(ROOT)!r}]; from tests import test_site_workers as t; t.case_{case}(*sys.argv[1:])"
+    code = f"import sys; sys.path[:0] = [{str(ROOT)!r}]; from tests.build import test_site_workers as t; t.case_{case}(*sys.argv[1:])"
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout

@@ -18,7 +18,7 @@ import pytest
 
 from course.authoring.session import PreviewSession
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 WAIT_MS = 30_000
 SECRET = "top-secret-contents-of-a-file-outside-the-site"
 

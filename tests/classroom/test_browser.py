@@ -6,25 +6,10 @@ import httpx2 as httpx
 import pytest
 
 from tests.browser import PageWatch, describe, run_axe
-from tests.test_classroom_fixtures import PASSWORD, TRAINER
-from tests.test_classroom_server import admin, csrf, server_factory, stored_attempt_ids  # noqa: F401  (fixture)
+from tests.classroom.fixtures import PASSWORD, TRAINER
+from tests.classroom.test_server import admin, csrf, server_factory, stored_attempt_ids  # noqa: F401  (fixture)
 
-pytest_plugins = ["tests.test_classroom_fixtures"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for this module only: one sync Playwright at a time, so other modules can start theirs."""
-    from tests.browser import chromium_path, launch
-
-    if chromium_path() is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); browser tests need it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = launch(playwright)
-        yield instance
-        instance.close()
+pytest_plugins = ["tests.classroom.fixtures"]
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def manifest(out: Path) -> list:
 def linked_build(tmp_path_factory) -> Path:
     """The English fixture with a link to a heading of the same module, built on two processes."""
     root = tmp_path_factory.mktemp("linked") / "course"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "english-course", root)
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "english-course", root)
     module = root / "modules" / "risk-profiling.md"
     added = f"\n\n{INTERNAL_LINK}\n\n## The checklist\n\nCheck the seals.\n"
     module.write_text(module.read_text(encoding="utf-8") + added, encoding="utf-8")
@@ -136,6 +136,6 @@ def test_the_build_process_lays_nothing_out_itself(english_copy: Path, tmp_path:
         f"build_course(Path({str(english_copy)!r}), BuildOptions(out=Path({str(tmp_path / 'out')!r}), jobs=2, lms=False));"
         "print('weasyprint' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=Path(__file__).parents[2])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

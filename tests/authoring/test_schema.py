@@ -15,7 +15,7 @@ from course.load import specs
 from course.load.modules import split_front_matter
 from course.problems import Problems
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "schema"
 COURSES = [REPO, REPO / "tests" / "fixtures" / "english-course"]
 

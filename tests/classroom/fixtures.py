@@ -23,7 +23,7 @@ from course.classroom.pgcluster import PostgresCluster, binaries
 from course.classroom.trainers import set_password
 from course.model import Quiz, letter
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ENGLISH = REPO / "tests" / "fixtures" / "english-course"
 TRAINER, PASSWORD = "trainer", "correct horse battery"
 _names = itertools.count(1)

@@ -10,7 +10,7 @@ vectors and on every subset of options, against ``course.grading.rules``.
 
 Regenerate the golden files after an intended change with:
 
-    UPDATE_GOLDEN=1 python -m pytest tests/test_exports.py -k golden
+    UPDATE_GOLDEN=1 python -m pytest tests/package/test_exports.py -k golden
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from course.package.markup import block_html, inline_html, plain
 from course.package.moodle import FRACTIONS
 from course.package.qti_content import TAGS
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ENGLISH = REPO / "tests" / "fixtures" / "english-course"
 GOLDEN = REPO / "tests" / "golden" / "lms"
 VECTORS = REPO / "tests" / "vectors"

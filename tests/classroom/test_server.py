@@ -21,9 +21,9 @@ import pytest
 
 from course.classroom.db import Database
 from course.classroom.pgcluster import free_port
-from tests.test_classroom_fixtures import ENGLISH, PASSWORD, REPO, TRAINER
+from tests.classroom.fixtures import ENGLISH, PASSWORD, REPO, TRAINER
 
-pytest_plugins = ["tests.test_classroom_fixtures"]
+pytest_plugins = ["tests.classroom.fixtures"]
 
 
 class Server:
@@ -160,7 +160,7 @@ def test_sigkill_during_a_load_loses_no_acknowledged_attempt(db_url, english_sit
 
 
 def test_several_processes_share_postgresql_and_the_attempt_limit(server_factory, tmp_path, postgresql):
-    from tests.test_classroom_fixtures import database_url
+    from tests.classroom.fixtures import database_url
 
     db_url = database_url("postgresql", tmp_path, postgresql)
     assert admin(db_url, "set-password", TRAINER).returncode == 0

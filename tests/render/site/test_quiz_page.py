@@ -20,7 +20,7 @@ from course.model import Course, Question, Quiz, letter, letter_index
 from course.render.environment import number
 from tests.browser import PageWatch, describe, run_axe
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 COURSES = {"english": REPO / "tests" / "fixtures" / "english-course", "shipped": REPO}
 CHOICE_TYPES = ("single", "multiple", "true_false")
 

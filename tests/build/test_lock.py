@@ -20,7 +20,7 @@ import pytest
 
 from course.build.cache import BuildCache
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="builds are kept apart with flock")
 

@@ -17,7 +17,7 @@ from course.classroom.db import Database
 from course.classroom.migrations import SchemaTooNew, current_version, migrate, migrations, schema_migrations
 from course.grading.gradebook import shown
 from course.grading.rules import grade_quiz
-from tests.test_classroom_fixtures import (
+from tests.classroom.fixtures import (
     client,
     create_class,
     joined_learner,
@@ -27,7 +27,7 @@ from tests.test_classroom_fixtures import (
     submit,
 )
 
-pytest_plugins = ["tests.test_classroom_fixtures"]  # fixtures: db_url, english_site, app, room
+pytest_plugins = ["tests.classroom.fixtures"]  # fixtures: db_url, english_site, app, room
 
 
 def test_migrations_are_versioned_and_run_once(db_url):
@@ -57,7 +57,7 @@ def test_learners_join_by_name_or_roster_id(app, room):
     create_class(trainer, name="Closed", code="CLOSED1", open_join=False)
     stranger = client(app)
     token = stranger.get("/classroom/join")
-    from tests.test_classroom_fixtures import form_token
+    from tests.classroom.fixtures import form_token
 
     refused = stranger.post("/classroom/join", data={"csrf_token": form_token(token), "code": "CLOSED1", "name": "Someone Else"})
     assert refused.status_code == 400 and "not on the class roster" in refused.text
@@ -260,8 +260,8 @@ def vector_course(tmp_path_factory):
     import yaml
 
     from course.build.pipeline import BuildOptions, build_course
+    from tests.classroom.fixtures import ENGLISH
     from tests.grading_cases import quiz_cases
-    from tests.test_classroom_fixtures import ENGLISH
 
     root = tmp_path_factory.mktemp("vector-course") / "course"
     shutil.copytree(ENGLISH, root)
@@ -281,8 +281,8 @@ def test_the_server_meets_the_shared_quiz_vectors(backend, tmp_path, vector_cour
     from starlette.testclient import TestClient
 
     from course.classroom.trainers import set_password
+    from tests.classroom.fixtures import PASSWORD, TRAINER, database_url, make_app
     from tests.grading_cases import same_points
-    from tests.test_classroom_fixtures import PASSWORD, TRAINER, database_url, make_app
 
     root, cases = vector_course
     application = make_app(database_url(backend, tmp_path, postgresql), root / "site", course_root=root)
@@ -306,7 +306,7 @@ def test_the_shipped_course_gives_an_arabic_right_to_left_certificate(tmp_path):
 
     from course.build.pipeline import BuildOptions, build_course
     from course.classroom.trainers import set_password
-    from tests.test_classroom_fixtures import PASSWORD, REPO, TRAINER, make_app
+    from tests.classroom.fixtures import PASSWORD, REPO, TRAINER, make_app
 
     site = tmp_path / "site"
     build_course(REPO, BuildOptions(out=site, pdf=False))

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.test_classroom_fixtures import (
+from tests.classroom.fixtures import (
     PASSWORD,
     TRAINER,
     client,
@@ -18,7 +18,7 @@ from tests.test_classroom_fixtures import (
     submit,
 )
 
-pytest_plugins = ["tests.test_classroom_fixtures"]
+pytest_plugins = ["tests.classroom.fixtures"]
 
 SQL_INJECTIONS = ["' OR '1'='1", "x'); DROP TABLE attempts; --", '" OR ""="', "1; SELECT pg_sleep(5)--"]
 
