@@ -1,12 +1,12 @@
 """The PDF stage: handouts, quiz papers and the course book.
 
-Whatever changed is rendered in a pool of processes (``parallel``); the
+Whatever changed is rendered in a pool of processes (``workers.pdf_pool``); the
 rest is reused. A module job lays the module out once and writes both its
 handout and its book part; a quiz's sheet and its key are a job each. The
 modules go first; as they run out, quiz papers keep every worker busy, but
 no more are queued than keep them so. Once every module's headings have
 landed, the book's front (cover and contents) is rendered next, and this
-process puts the book together from the parts (``book``), one part at a
+process puts the book together from the parts (``course.render.pdf.book``), one part at a
 time, so no laid-out document is ever held here, while the workers finish
 the papers.
 Files are recorded in one order whatever was reused, so an incremental
@@ -27,7 +27,7 @@ from ..render.pdf.paper import paper_paths
 from ..render.pdf.plan import BOOK, handout_path
 from .incremental import Incremental
 from .keys import Keys
-from .workers import pdf_pool as parallel
+from .workers import pdf_pool
 
 
 @dataclass
@@ -59,12 +59,12 @@ class PdfStage:
     def __init__(self, course: Course, build: Incremental, keys: Keys, paper_size: str | None, jobs: int, progress, kept=None):
         self.course, self.build, self.keys, self.progress = course, build, keys, progress
         self.paper_size, self.jobs = paper_size, jobs
-        self.kept: parallel.PdfWorkers | None = kept  # workers that outlive this build
+        self.kept: pdf_pool.PdfWorkers | None = kept  # workers that outlive this build
         self.workers = 1
         self.submitted: list[Future] = []  # every render handed to the pool
 
     def run(self, beside=None) -> int:
-        """Write every PDF (where ``pdf_plan`` says); return the number of pages.
+        """Write every PDF (where ``course.render.pdf.plan`` says); return the number of pages.
 
         ``beside()`` is called once the renders are under way if they leave a
         core free (fewer renders than ``--jobs``): this process would only wait.
@@ -75,7 +75,7 @@ class PdfStage:
         papers = [(index, which) for index, job in enumerate(quizzes) if not job.reused for which in range(len(job.files))]
         work = self._side_by_side(modules, papers)
         self.workers = self.kept.jobs if self.kept is not None else max(1, min(self.jobs, work))
-        executor = parallel.pool(self.course, self.paper_size, self.jobs, work, self.kept)
+        executor = pdf_pool.pool(self.course, self.paper_size, self.jobs, work, self.kept)
         try:
             parts = self._render_modules(executor, modules)
             if beside is not None and 0 < work < self.jobs:
@@ -112,7 +112,7 @@ class PdfStage:
 
     def _submit_paper(self, executor: Executor, quizzes: list[Job], index: int, which: int) -> None:
         job = quizzes[index]
-        job.futures.append(self._submit(executor, parallel.paper_job, index, which, self.build.output.path(job.files[which][0])))
+        job.futures.append(self._submit(executor, pdf_pool.paper_job, index, which, self.build.output.path(job.files[which][0])))
 
     def _submit(self, executor: Executor, *job) -> Future:
         self.submitted.append(executor.submit(*job))
@@ -140,7 +140,7 @@ class PdfStage:
         for index, job in enumerate(modules):
             path = self.build.cache.part(job.key)
             if not job.reused:
-                job.futures = [self._submit(executor, parallel.module_job, index, self.build.output.path(job.files[0][0]), path)]
+                job.futures = [self._submit(executor, pdf_pool.module_job, index, self.build.output.path(job.files[0][0]), path)]
             parts.append(Part(job.name, job.key, path, job.futures[0] if job.futures else None))
         if self.course.glossary:
             parts.append(self._part(executor, "glossary", self.keys.glossary_part(), "pdf/glossary.html"))
@@ -151,7 +151,7 @@ class PdfStage:
         if cached is not None:
             return Part(name, key, cached)
         path = self.build.cache.part(key)
-        return Part(name, key, path, self._submit(executor, parallel.part_job, template, path, context))
+        return Part(name, key, path, self._submit(executor, pdf_pool.part_job, template, path, context))
 
     def _wait(self, jobs: list[Job], what: str, meanwhile=None) -> None:
         """Wait for every job's files, calling ``meanwhile`` before each wait (to give idle workers more)."""

@@ -84,7 +84,7 @@ def check_course(root: Path, strict: bool = False, derived: dict | None = None, 
 
 
 def build_course(root: Path, options: BuildOptions, progress=None, kept=None) -> BuildReport:
-    """Build the course at ``root`` as ``options`` say; ``kept``: PDF workers to use and leave running (``parallel.PdfWorkers``).
+    """Build the course at ``root`` as ``options`` say; ``kept``: PDF workers to use and leave running (``workers.pdf_pool.PdfWorkers``).
 
     One build at a time writes an output folder and its record: another
     build into the same folder (a second terminal, ``build --watch``) waits.

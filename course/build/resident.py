@@ -1,6 +1,6 @@
 """What the commands that stay running share: ``build --watch`` and ``build --server``.
 
-Both build once, then keep the PDF workers (``parallel.PdfWorkers``) up and
+Both build once, then keep the PDF workers (``workers.pdf_pool.PdfWorkers``) up and
 warm between builds, and stop on Ctrl+C or SIGTERM.
 """
 
@@ -31,8 +31,7 @@ def kept_workers(options: BuildOptions) -> PdfWorkers | None:
 def warm_up(root: Path, kept: PdfWorkers | None, paper_size: str | None) -> None:
     """Make the next build as quick as the ones after it: import what a build that renders uses, and read the course
     once; each worker then lays its first module out (a course with errors is left for the next build to report)."""
-    from . import packages as packaging  # noqa: F401
-    from . import pdf_stage  # noqa: F401
+    from . import packages, pdf_stage, site_stage  # noqa: F401
     from .pipeline import check_course
 
     try:

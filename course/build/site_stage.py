@@ -3,9 +3,9 @@
 Every link is relative, so the site works from ``file://``, from any web
 server path and inside an LMS package; assets and fonts are copied in. Each
 page is rendered only when what it is made of changed (``course.build.keys``).
-The site is written before the PDFs it links to (``pdf_plan`` says where
+The site is written before the PDFs it links to (``course.render.pdf.plan`` says where
 they go). The pages to render are shared between this process and site workers
-forked from it (``workers``) when there are enough of them; files are recorded in one order
+forked from it (``workers.site_pool``) when there are enough of them; files are recorded in one order
 whoever rendered them, so the manifest is the same.
 """
 

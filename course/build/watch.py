@@ -3,7 +3,7 @@
 Each build is the ordinary incremental one, so a save renders only what it
 changed, and a build that fails leaves the output folder as it was. What a
 one-off build pays every time is paid once here: Python and the engine are
-loaded, and the PDF workers (``parallel.PdfWorkers``) stay up between
+loaded, and the PDF workers (``workers.pdf_pool.PdfWorkers``) stay up between
 builds with WeasyPrint loaded and their fonts and style sheets ready: after
 the first build, this process reads the course and each worker lays the
 first module out once, before the command says it is watching

@@ -1,4 +1,4 @@
-"""The fork server the PDF workers come from (``parallel``).
+"""The fork server the PDF workers come from (``pdf_pool``).
 
 It is a process that imports WeasyPrint once (most of a second); each PDF
 worker is forked from it, so starting one is cheap and never forks a

@@ -111,7 +111,7 @@ def _quiz_page(course: Course, env, quiz, sheet: str | None) -> str:
 
 
 def write_pages(course: Course, pages: list[Page], root: Path) -> list[str]:
-    """Render and write ``pages`` under ``root``; their SHA-256, in order (a job for ``workers.SitePool.run``)."""
+    """Render and write ``pages`` under ``root``; their SHA-256, in order (a job for ``course.build.workers.site_pool.SitePool.run``)."""
     digests = []
     for page in pages:
         data = render(course, page).encode("utf-8")
