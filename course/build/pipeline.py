@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from .. import fingerprint
 from ..problems import CourseError, Problem
 from .cache import BuildCache
+from .out_folder import out_folder_problems
 from .output import Output
 from .progress import SilentProgress
 
@@ -49,6 +50,7 @@ class BuildOptions:
     # Processes for the PDFs (default: every core; 1: this process). They start as with multiprocessing's
     # "spawn": a script calling build_course with PDFs guards its entry point with `if __name__ == "__main__":`.
     jobs: int | None = None
+    keep: tuple[str, ...] = ()  # paths in OUT (glob patterns) that are not the build's and go into each new output
 
 
 @dataclass
@@ -91,6 +93,9 @@ def build_course(root: Path, options: BuildOptions, progress=None, kept=None) ->
     """
     progress = progress or SilentProgress()
     out = Path(options.out) if options.out else Path(root) / "dist"
+    refused = out_folder_problems(out, str(out), root, options.keep)
+    if refused:
+        raise CourseError(refused)
     cache = BuildCache(out)
     with cache.locked(lambda: progress.note(f"waiting for another build into {out} to finish")):
         return _build(root, options, progress, kept, out, cache)
@@ -119,7 +124,7 @@ def _build(root: Path, options: BuildOptions, progress, kept, out: Path, cache: 
         loaded = time.perf_counter() - started
         if course is None:
             raise CourseError(problems)
-        output = Output(out)
+        output = Output(out, options.keep)
         try:
             from .incremental import Incremental
 
@@ -206,7 +211,7 @@ def _unchanged(out: Path, previous: dict, options: BuildOptions, progress) -> Bu
         if not path.is_file() or fingerprint.file_digest(path) != entry["sha256"]:
             return None
     progress.start(1)
-    output = Output(out)
+    output = Output(out, options.keep)
     try:
         for entry in manifest["outputs"]:
             output.link(final / entry["path"], entry["path"], entry["kind"], entry["module"], entry["quiz"], entry["sha256"])

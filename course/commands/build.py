@@ -25,6 +25,13 @@ def _configure(parser) -> None:
         metavar="N",
         help="processes that render PDFs and share the site pages (default: every core; 1: all in this process)",
     )
+    parser.add_argument(
+        "--keep",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="a path in OUT that is not the build's (glob, e.g. .git or CNAME): carried into each new output (repeatable)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     staying = parser.add_mutually_exclusive_group()
     staying.add_argument(
@@ -48,7 +55,14 @@ def _jobs(value: str) -> int:
 @arguments(_configure)
 def run(args) -> int:
     options = BuildOptions(
-        out=args.out, paper_size=args.paper, strict=args.strict, pdf=not args.no_pdf, lms=not args.no_lms, clean=args.clean, jobs=args.jobs
+        out=args.out,
+        paper_size=args.paper,
+        strict=args.strict,
+        pdf=not args.no_pdf,
+        lms=not args.no_lms,
+        clean=args.clean,
+        jobs=args.jobs,
+        keep=tuple(args.keep),
     )
     if args.watch:
         from ..build.watch import watch

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from ..cache import BuildCache
 
-PROTOCOL = 2
+PROTOCOL = 3
 SOCKET = "server.sock"
 # The longest socket path the system takes (sun_path is 108 bytes on Linux, 104 elsewhere), with its final NUL.
 LONGEST = 103

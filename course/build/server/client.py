@@ -66,7 +66,7 @@ def _request(root: Path, out: Path, options: BuildOptions) -> dict:
     request = {"protocol": PROTOCOL, "course": str(Path(root).resolve()), "out": str(out), "shown": str(shown), "engine": str(ENGINE)}
     request.update(prefix=sys.prefix, version=sys.version, pid=os.getpid())
     request["options"] = {"paper_size": options.paper_size, "strict": options.strict, "pdf": options.pdf, "lms": options.lms}
-    request["options"].update(clean=options.clean, jobs=options.jobs)
+    request["options"].update(clean=options.clean, jobs=options.jobs, keep=list(options.keep))
     return request
 
 

@@ -24,7 +24,7 @@ CHECK_EVERY = 2.0
 # Seconds a command has to send its request once connected: one that says nothing does not hold the server up.
 READ_WITHIN = 10.0
 # Options a request may set; the rest (the course, the output, --jobs) are the server's.
-REQUEST_OPTIONS = ("paper_size", "strict", "pdf", "lms", "clean")
+REQUEST_OPTIONS = ("paper_size", "strict", "pdf", "lms", "clean", "keep")
 ANOTHER_VERSION = "it is another version of the engine"
 
 
@@ -205,6 +205,8 @@ class Server:
             return ANOTHER_VERSION
         if not all(name in options for name in REQUEST_OPTIONS) or not isinstance(options.get("jobs"), int | None):
             return ANOTHER_VERSION
+        if not isinstance(options["keep"], list) or not all(isinstance(pattern, str) for pattern in options["keep"]):
+            return ANOTHER_VERSION
         if request["engine"] != str(ENGINE):
             return f"it runs the engine in {ENGINE}"
         if request["prefix"] != sys.prefix or request["version"] != sys.version:
@@ -223,7 +225,8 @@ class Server:
 
     def build(self, stream, connection: socket.socket, request: dict) -> dict:
         """Accept the request and build, the progress sent as it goes; the last message."""
-        options = dataclasses.replace(self.options, **{name: request["options"][name] for name in REQUEST_OPTIONS})
+        chosen = {name: request["options"][name] for name in REQUEST_OPTIONS}
+        options = dataclasses.replace(self.options, **{**chosen, "keep": tuple(chosen["keep"])})
         who = f"for pid {request.get('pid')}"
         started = time.perf_counter()
         self.current = connection
