@@ -9,7 +9,6 @@ first attempt (how the question behaved before any feedback).
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -20,16 +19,10 @@ from ..grading.answer_sheet import AnswerRow, AnswerSheet
 from ..grading.gradebook import GradedRow, shown, write_gradebook
 from ..grading.item_analysis import ItemStats, analyse_items, write_item_analysis
 from ..grading.rules import Earned, QuizResult
+from ..grading.spreadsheet import SafeWriter
 from ..model import Course, Quiz
 from . import attempts, store
 from .views import when
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def guard(cell: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, made inert with a leading '."""
-    return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
 
 
 def stored_result(row) -> QuizResult:
@@ -131,20 +124,20 @@ def chart_bars(values: list[float], top: float, width: int = 600, height: int = 
 
 def write_best_gradebook(report: QuizReport, stream: TextIO) -> None:
     """course.grading.gradebook's format, one row per learner who attempted: their best attempt."""
-    rows = [GradedRow(0, guard(row.name), stored_result(row.best)) for row in report.attempted]
+    rows = [GradedRow(0, row.name, stored_result(row.best)) for row in report.attempted]
     write_gradebook(report.quiz, rows, stream)
 
 
 def write_attempts(report: QuizReport, stream: TextIO) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = SafeWriter(stream)
     writer.writerow(["learner", "roster_id", "attempt", "submitted_at", "score", "max", "percent", "passed"])
     for row in report.attempted:
         for a in row.attempts:
             passed = "true" if a.passed else "false"
             writer.writerow(
                 [
-                    guard(row.name),
-                    guard(row.roster_id or ""),
+                    row.name,
+                    row.roster_id or "",
                     a.number,
                     when(a.created_at),
                     shown(a.score),

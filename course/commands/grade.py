@@ -43,7 +43,8 @@ def run_grade(
     it as a table (on stdout when the gradebook goes to a file, else stderr).
     """
     from ..grading.answer_sheet import read_answer_sheet
-    from ..grading.gradebook import grade_sheet, opened, write_gradebook, write_template
+    from ..grading.gradebook import grade_sheet, write_gradebook, write_template
+    from ..grading.spreadsheet import opened
     from ..load.quizzes import load_quiz_file
     from ..problems import Problems
 
@@ -74,8 +75,8 @@ def run_grade(
 
 
 def _report(quiz, sheet, rows, report, console: TextIO) -> None:
-    from ..grading.gradebook import opened
     from ..grading.item_analysis import analyse_items, print_item_table, write_item_analysis
+    from ..grading.spreadsheet import opened
 
     items = analyse_items(quiz, sheet, [row.result for row in rows])
     with opened(report) as stream:

@@ -10,20 +10,15 @@ from the unrounded percent.
 
 from __future__ import annotations
 
-import contextlib
-import csv
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TextIO
 
 from ..model import Quiz
 from ..problems import Problems
 from .answer_sheet import AnswerSheet, CellGrader
 from .rules import UNANSWERED, QuizResult, summarize
-
-Output = Path | str | TextIO
+from .spreadsheet import Destination, SafeWriter, opened
 
 
 @dataclass
@@ -56,7 +51,7 @@ def shown(number: float) -> str:
 
 def write_gradebook(quiz: Quiz, rows: list[GradedRow], stream: TextIO) -> None:
     qids = [q.id for q in quiz.questions]
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = SafeWriter(stream)
     writer.writerow(["learner", "score", "max", "percent", "passed", *qids])
     for row in rows:
         result = row.result
@@ -65,17 +60,7 @@ def write_gradebook(quiz: Quiz, rows: list[GradedRow], stream: TextIO) -> None:
         writer.writerow([row.learner, shown(result.score), shown(result.max), shown(result.percent), passed, *marks])
 
 
-def write_template(quiz: Quiz, out: Output) -> None:
+def write_template(quiz: Quiz, out: Destination) -> None:
     """An empty ANSWERS.csv for the quiz: the header row only."""
     with opened(out) as stream:
-        csv.writer(stream, lineterminator="\n").writerow(["learner", *(q.id for q in quiz.questions)])
-
-
-@contextlib.contextmanager
-def opened(out: Output) -> Iterator[TextIO]:
-    """A text stream for a path (created, UTF-8) or the stream itself."""
-    if isinstance(out, (str, Path)):
-        with open(out, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-    else:
-        yield out
+        SafeWriter(stream).writerow(["learner", *(q.id for q in quiz.questions)])

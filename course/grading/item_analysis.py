@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import csv
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from rich.table import Table
 from ..model import Question, Quiz, letter
 from .answer_sheet import AnswerSheet, CellGrader, read_cell
 from .rules import QuizResult
+from .spreadsheet import SafeWriter
 
 CHOICE_TYPES = ("single", "multiple", "true_false")
 
@@ -93,7 +93,7 @@ def _decimals(value: float | None) -> str:
 
 def write_item_analysis(items: list[ItemStats], stream: TextIO) -> None:
     labels = _all_labels(items)
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = SafeWriter(stream)
     writer.writerow(["question", "type", "points", "key", "facility", "discrimination", "blank", "unreadable", *labels])
     for item in items:
         q = item.question

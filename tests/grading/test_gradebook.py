@@ -180,16 +180,17 @@ def test_a_missing_answers_file_exits_1(folder):
     assert stderr.getvalue().startswith("nowhere.csv: cannot read the file")
 
 
-def test_gradebook_to_a_file(folder):
+def test_gradebook_to_a_file_has_a_byte_order_mark_for_spreadsheets(folder):
     status, out, _ = grade(folder, "learner,q1\nLina,e\n", out="gradebook.csv")
     assert (status, out) == (0, "")
-    assert (folder / "gradebook.csv").read_text(encoding="utf-8") == f"{HEADER}\nLina,1,8,12.5,false,1,0,0,0,0,0,0\n"
+    assert (folder / "gradebook.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (folder / "gradebook.csv").read_text(encoding="utf-8-sig") == f"{HEADER}\nLina,1,8,12.5,false,1,0,0,0,0,0,0\n"
 
 
 def test_template_is_the_header_of_an_empty_answer_sheet(folder):
     status = run_grade("quiz.yaml", None, template="ANSWERS.csv", stdout=io.StringIO(), stderr=io.StringIO())
     assert status == 0
-    assert (folder / "ANSWERS.csv").read_text(encoding="utf-8") == "learner,q1,q2,q3,q4,q5,q6,q7\n"
+    assert (folder / "ANSWERS.csv").read_text(encoding="utf-8-sig") == "learner,q1,q2,q3,q4,q5,q6,q7\n"
     status, out, err = grade(folder, (folder / "ANSWERS.csv").read_bytes() + b"Lina,e,,,,,,\n")
     assert (status, err) == (0, "")
     assert out.splitlines()[1] == "Lina,1,8,12.5,false,1,0,0,0,0,0,0"
@@ -221,7 +222,7 @@ def test_item_analysis_matches_a_hand_computation(folder):
     (folder / "items.yaml").write_text(ITEM_QUIZ, encoding="utf-8")
     status, out, err = grade(folder, ITEM_ANSWERS, quiz="items.yaml", report="items.csv")
     assert status == 0
-    rows = {row["question"]: row for row in csv.DictReader((folder / "items.csv").open(encoding="utf-8"))}
+    rows = {row["question"]: row for row in csv.DictReader((folder / "items.csv").open(encoding="utf-8-sig"))}
     # Earned (q1, q2, q3, q4): L1 1,1,2,1 = 5; L2 1,0,1,1 = 3; L3 0,1,0,1 = 2; L4 0,0,0,1 = 1.
     # q1: shares 1,1,0,0; rest-scores 4,2,2,1 (means 0.5, 2.25). Deviations .5,.5,-.5,-.5 and 1.75,-.25,-.25,-1.25:
     #     sum of products 1.5, sums of squares 1 and 4.75 -> r = 1.5 / sqrt(4.75).
@@ -245,7 +246,7 @@ def test_item_analysis_matches_a_hand_computation(folder):
 def test_item_analysis_counts_unreadable_answers_apart(folder):
     (folder / "items.yaml").write_text(ITEM_QUIZ, encoding="utf-8")
     status, out, err = grade(folder, "learner,q1,q2\nL1,a,true\nL2,z,maybe\n", quiz="items.yaml", report="items.csv", out="gradebook.csv")
-    rows = {row["question"]: row for row in csv.DictReader((folder / "items.csv").open(encoding="utf-8"))}
+    rows = {row["question"]: row for row in csv.DictReader((folder / "items.csv").open(encoding="utf-8-sig"))}
     assert (rows["q1"]["unreadable"], rows["q1"]["a"], rows["q2"]["true"], rows["q2"]["unreadable"]) == ("1", "1", "1", "1")
     assert rows["q3"]["blank"] == "2"
     assert (rows["q3"]["facility"], rows["q3"]["discrimination"]) == ("0.00", "")  # nobody earned anything: undefined
