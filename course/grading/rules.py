@@ -24,6 +24,14 @@ Decisions where the contract says "and the like" or is silent:
 - ``parse_number`` accepts ``,`` like ``٬`` as a thousands separator, but only
   between groups of three digits (``1,234.5``); ``3,5`` is unreadable rather
   than silently 35 or 3.5. Exponents, ``inf`` and ``nan`` are unreadable.
+- In a course whose language writes decimals with a comma (CLDR's decimal
+  symbol is ``,``: ``fr``, ``de``, ``es``, ``pt``, ``ru``, ``tr``...; see
+  ``decimal_comma``), ``,`` is a decimal separator too (``3,5``), and ``.``,
+  a space, a no-break space or a narrow no-break space separate thousands,
+  only between groups of three (``1.234,5``, ``1 234,5``); ``3.5`` is then
+  unreadable rather than silently 35. ``٫`` and ``٬`` keep their meaning in
+  every language. The grader is told by ``Reading``; the page's script gets
+  the same flag in the quiz's data, computed here.
 - ``numeric`` compares exactly in decimal (each float by its shortest
   decimal form), so 0.4 is within 0.1 of 0.3 as an author would expect.
 - ``matching``: a response shorter than the prompts leaves the rest wrong; a
@@ -33,6 +41,7 @@ Decisions where the contract says "and the like" or is silent:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -53,6 +62,9 @@ _TEXT_TABLE = str.maketrans(dict.fromkeys([*ARABIC_MARKS, TATWEEL, *INVISIBLE]) 
 _NUMBER_TABLE = str.maketrans(dict.fromkeys(INVISIBLE) | ARABIC_DIGITS)
 _INTEGER = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:٬[0-9]{3})+|[0-9]+"
 _NUMBER = re.compile(rf"[+-]?(?:(?:{_INTEGER})(?:[.٫][0-9]*)?|[.٫][0-9]+)")
+# Where the decimal symbol is a comma: groups of three after "." or a (no-break, narrow no-break) space.
+_COMMA_INTEGER = r"[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]{1,3}(?:٬[0-9]{3})+|[0-9]+"
+_COMMA_NUMBER = re.compile(rf"[+-]?(?:(?:{_COMMA_INTEGER})(?:[,٫][0-9]*)?|[,٫][0-9]+)")
 
 
 def normalize(text: str) -> str:
@@ -74,13 +86,48 @@ def _is_edge(char: str) -> bool:
     return char.isspace() or unicodedata.category(char).startswith("P")
 
 
-def parse_number(text: str) -> float | None:
-    """The value of a numeric response, or None when it is not a number."""
-    text = unicodedata.normalize("NFKC", text).translate(_NUMBER_TABLE).strip()
-    if not _NUMBER.fullmatch(text):
-        return None
-    value = float(text.replace(",", "").replace("٬", "").replace("٫", "."))
+def parse_number(text: str, decimal_comma: bool = False) -> float | None:
+    """The value of a numeric response, or None when it is not a number (``decimal_comma``: see the module's notes)."""
+    if decimal_comma:
+        # NFKC would turn the no-break spaces that separate thousands into plain ones: read them first.
+        text = text.translate(_NUMBER_TABLE).strip()
+        text = unicodedata.normalize("NFKC", text.replace("\u00a0", " ").replace("\u202f", " "))
+        if not _COMMA_NUMBER.fullmatch(text):
+            return None
+        text = re.sub(r"[. ٬]", "", text).replace(",", ".").replace("٫", ".")
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_NUMBER_TABLE).strip()
+        if not _NUMBER.fullmatch(text):
+            return None
+        text = text.replace(",", "").replace("٬", "").replace("٫", ".")
+    value = float(text)
     return value if math.isfinite(value) else None
+
+
+@functools.cache
+def decimal_comma(language: str | None) -> bool:
+    """Whether ``language`` (BCP 47) writes decimals with a comma, by CLDR's decimal symbol (Babel)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_decimal_symbol
+
+    try:
+        return get_decimal_symbol(Locale.parse((language or "").replace("-", "_"))) == ","
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a response is read: what a course's language makes of its numbers."""
+
+    decimal_comma: bool = False
+
+    @classmethod
+    def of(cls, language: str | None) -> Reading:
+        return cls(decimal_comma=decimal_comma(language))
+
+
+PLAIN = Reading()
 
 
 @dataclass(frozen=True)
@@ -102,7 +149,7 @@ class Unreadable(Exception):
     """A response that cannot be read; ``grade_question`` turns it into 0 and a warning."""
 
 
-Grader = Callable[[Question, Any], Earned]
+Grader = Callable[[Question, Any, "Reading"], Earned]
 GRADERS: dict[str, Grader] = {}
 UNANSWERED = Earned(0.0)
 
@@ -117,20 +164,20 @@ def grader(type_name: str) -> Callable[[Grader], Grader]:
     return register
 
 
-def grade_question(question: Question, response: Any) -> Earned:
+def grade_question(question: Question, response: Any, reading: Reading = PLAIN) -> Earned:
     if response is None or (isinstance(response, (str, list)) and not response):
         return UNANSWERED
     grade = GRADERS.get(question.type)
     if grade is None:
         return Earned(0.0, f"no grader for question type `{question.type}`")
     try:
-        return grade(question, response)
+        return grade(question, response, reading)
     except Unreadable as unreadable:
         return Earned(0.0, str(unreadable))
 
 
-def grade_quiz(quiz: Quiz, responses: dict[str, Any]) -> QuizResult:
-    earned = {q.id: grade_question(q, responses.get(q.id)) for q in quiz.questions}
+def grade_quiz(quiz: Quiz, responses: dict[str, Any], reading: Reading = PLAIN) -> QuizResult:
+    earned = {q.id: grade_question(q, responses.get(q.id), reading) for q in quiz.questions}
     return summarize(quiz, earned)
 
 
@@ -176,13 +223,13 @@ def _decimal(value: float) -> Fraction:
 
 
 @grader("single")
-def grade_single(question: Question, response: Any) -> Earned:
+def grade_single(question: Question, response: Any, reading: Reading) -> Earned:
     index = _letter(response, len(question.options), "option")
     return _all_or_nothing(question, question.options[index].correct)
 
 
 @grader("multiple")
-def grade_multiple(question: Question, response: Any) -> Earned:
+def grade_multiple(question: Question, response: Any, reading: Reading) -> Earned:
     chosen = set(_letter_list(response, len(question.options), "option"))
     correct = sum(1 for option in question.options if option.correct)
     if not correct:
@@ -193,14 +240,14 @@ def grade_multiple(question: Question, response: Any) -> Earned:
 
 
 @grader("true_false")
-def grade_true_false(question: Question, response: Any) -> Earned:
+def grade_true_false(question: Question, response: Any, reading: Reading) -> Earned:
     if not isinstance(response, bool):
         raise Unreadable(f"expected true or false, got {_quoted(response)}")
     return _all_or_nothing(question, response == question.answer)
 
 
 @grader("short")
-def grade_short(question: Question, response: Any) -> Earned:
+def grade_short(question: Question, response: Any, reading: Reading) -> Earned:
     if not isinstance(response, str):
         raise Unreadable(f"expected text, got {_quoted(response)}")
     given = normalize(response)
@@ -210,10 +257,10 @@ def grade_short(question: Question, response: Any) -> Earned:
 
 
 @grader("numeric")
-def grade_numeric(question: Question, response: Any) -> Earned:
+def grade_numeric(question: Question, response: Any, reading: Reading) -> Earned:
     if isinstance(response, str) and not response.strip():
         return UNANSWERED
-    value = parse_number(response) if isinstance(response, str) else response
+    value = parse_number(response, reading.decimal_comma) if isinstance(response, str) else response
     if not _is_number(value):
         raise Unreadable(f"{_quoted(response)} is not a number")
     if not (_is_number(question.answer) and _is_number(question.tolerance)):
@@ -223,7 +270,7 @@ def grade_numeric(question: Question, response: Any) -> Earned:
 
 
 @grader("matching")
-def grade_matching(question: Question, response: Any) -> Earned:
+def grade_matching(question: Question, response: Any, reading: Reading) -> Earned:
     given = _letter_list(response, len(question.choices), "choice", empty_allowed=True)
     if len(given) > len(question.prompts):
         raise Unreadable(f"{len(given)} answers for {len(question.prompts)} prompts")
@@ -231,7 +278,7 @@ def grade_matching(question: Question, response: Any) -> Earned:
 
 
 @grader("ordering")
-def grade_ordering(question: Question, response: Any) -> Earned:
+def grade_ordering(question: Question, response: Any, reading: Reading) -> Earned:
     given = _letter_list(response, len(question.items), "item", empty_allowed=True)
     return _share_right(question, given, len(question.items))
 

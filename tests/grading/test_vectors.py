@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.grading.rules import GRADERS, grade_question, grade_quiz
+from course.grading.rules import GRADERS, Reading, grade_question, grade_quiz
 from course.model import QUESTION_TYPES
 from tests.grading_cases import QUESTION_FILES, VECTORS, question, question_cases, quiz, quiz_cases, same_points
 
@@ -14,14 +14,14 @@ QUIZ_CASES = quiz_cases()
 
 @pytest.mark.parametrize("case", QUESTION_CASES, ids=[c["id"] for c in QUESTION_CASES])
 def test_question_vector(case):
-    earned = grade_question(question(case["question"]), case["response"])
+    earned = grade_question(question(case["question"]), case["response"], Reading(**case.get("reading", {})))
     assert same_points(earned.points, case["points"]), earned
     assert (earned.warning is not None) == case["warning"], earned
 
 
 @pytest.mark.parametrize("case", QUIZ_CASES, ids=[c["id"] for c in QUIZ_CASES])
 def test_quiz_vector(case):
-    result = grade_quiz(quiz(case["quiz"]), case["responses"])
+    result = grade_quiz(quiz(case["quiz"]), case["responses"], Reading(**case.get("reading", {})))
     assert same_points(result.score, case["score"])
     assert same_points(result.max, case["max"])
     assert same_points(result.percent, case["percent"])
@@ -46,3 +46,12 @@ def test_every_type_has_right_wrong_unanswered_and_unreadable_cases():
         assert any(c["points"] == 0 and not c["warning"] and c["response"] is None for c in cases), qtype
         assert any(c["warning"] for c in cases), qtype
         assert any(c["question"]["points"] == 2.5 for c in cases), qtype
+
+
+@pytest.mark.parametrize(
+    ("language", "comma"),
+    [("fr", True), ("de", True), ("es", True), ("pt", True), ("ru", True), ("tr", True), ("fr-CA", True)]
+    + [("ar", False), ("en", False), ("en-GB", False), ("fa", False), ("ur", False), ("he", False), ("xx-nonsense", False), ("", False)],
+)
+def test_the_decimal_comma_follows_the_languages_cldr_decimal_symbol(language, comma):
+    assert Reading.of(language).decimal_comma is comma

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from course.grading.rules import grade_question, grade_quiz, normalize, parse_number
+from course.grading.rules import Reading, grade_question, grade_quiz, normalize, parse_number
 from tests.grading_cases import question, question_cases, quiz, quiz_cases, same_points
 
 CHROMIUM = shutil.which("chromium")
@@ -24,9 +24,9 @@ QUIZ_CASES = quiz_cases()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium on PATH (the tests never download a browser)")
 
 GRADE_ALL = """([questions, quizzes]) => ({
-  questions: questions.map((c) => CourseGrading.gradeQuestion(c.question, c.response)),
+  questions: questions.map((c) => CourseGrading.gradeQuestion(c.question, c.response, c.reading)),
   quizzes: quizzes.map((c) => {
-    const r = CourseGrading.gradeQuiz(c.quiz, c.responses);
+    const r = CourseGrading.gradeQuiz(c.quiz, c.responses, c.reading);
     return {score: r.score, max: r.max, percent: r.percent, passed: r.passed};
   }),
 })"""
@@ -45,8 +45,8 @@ def page(browser):
 @pytest.fixture(scope="module")
 def graded_in_chromium(page):
     """Every vector graded in one ``page.evaluate`` call, by case id."""
-    questions = [{"question": c["question"], "response": c["response"]} for c in QUESTION_CASES]
-    quizzes = [{"quiz": c["quiz"], "responses": c["responses"]} for c in QUIZ_CASES]
+    questions = [{"question": c["question"], "response": c["response"], "reading": c.get("reading")} for c in QUESTION_CASES]
+    quizzes = [{"quiz": c["quiz"], "responses": c["responses"], "reading": c.get("reading")} for c in QUIZ_CASES]
     results = page.evaluate(GRADE_ALL, [questions, quizzes])
     by_id = dict(zip([c["id"] for c in QUESTION_CASES], results["questions"], strict=True))
     by_id.update(zip([c["id"] for c in QUIZ_CASES], results["quizzes"], strict=True))
@@ -56,7 +56,7 @@ def graded_in_chromium(page):
 @pytest.mark.parametrize("case", QUESTION_CASES, ids=[c["id"] for c in QUESTION_CASES])
 def test_question_vector_in_chromium(graded_in_chromium, case):
     js = graded_in_chromium[case["id"]]
-    python = grade_question(question(case["question"]), case["response"])
+    python = grade_question(question(case["question"]), case["response"], Reading(**case.get("reading") or {}))
     assert same_points(js["points"], case["points"]), js
     assert (js["warning"] is not None) == case["warning"], js
     assert js["points"] == python.points
@@ -66,7 +66,7 @@ def test_question_vector_in_chromium(graded_in_chromium, case):
 @pytest.mark.parametrize("case", QUIZ_CASES, ids=[c["id"] for c in QUIZ_CASES])
 def test_quiz_vector_in_chromium(graded_in_chromium, case):
     js = graded_in_chromium[case["id"]]
-    python = grade_quiz(quiz(case["quiz"]), case["responses"])
+    python = grade_quiz(quiz(case["quiz"]), case["responses"], Reading(**case.get("reading") or {}))
     for key in ("score", "max", "percent"):
         assert same_points(js[key], case[key]), (key, js)
     assert js["passed"] is case["passed"]
@@ -80,11 +80,15 @@ def _assigned_characters() -> list[str]:
 
 
 def test_normalize_and_parse_number_agree_on_every_character(page):
-    """Each character at the start, inside and at the end of a text, and inside a number."""
+    """Each character at the start, inside and at the end of a text, and inside a number (with and without a decimal comma)."""
     texts = [f"{c}A{c}b {c}" for c in _assigned_characters()]
     numbers = [f"1{c}5" for c in _assigned_characters()]
     js = page.evaluate(
-        "([texts, numbers]) => [texts.map(CourseGrading.normalize), numbers.map(CourseGrading.parseNumber)]",
+        """([texts, numbers]) => [
+          texts.map((t) => CourseGrading.normalize(t)),
+          numbers.map((n) => CourseGrading.parseNumber(n, false)),
+          numbers.map((n) => CourseGrading.parseNumber(n + "00,5", true)),
+        ]""",
         [texts, numbers],
     )
     differences = [
@@ -94,5 +98,10 @@ def test_normalize_and_parse_number_agree_on_every_character(page):
         f"U+{ord(n[1]):04X} parse_number: python {parse_number(n)!r}, js {j!r}"
         for n, j in zip(numbers, js[1], strict=True)
         if parse_number(n) != j
+    ]
+    differences += [
+        f"U+{ord(n[1]):04X} parse_number with a decimal comma: python {parse_number(n + '00,5', True)!r}, js {j!r}"
+        for n, j in zip(numbers, js[2], strict=True)
+        if parse_number(n + "00,5", True) != j
     ]
     assert not differences, "\n".join(differences)

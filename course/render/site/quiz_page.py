@@ -13,6 +13,7 @@ import json
 
 from markupsafe import Markup
 
+from ...grading.rules import decimal_comma
 from ...model import Course, Quiz
 from ..environment import display_letter
 from ..i18n import translations
@@ -48,6 +49,7 @@ def page_data(course: Course, quiz: Quiz) -> dict:
         "id": quiz.id,
         "pass_mark": quiz.pass_mark,
         "shuffle": quiz.shuffle,
+        "reading": {"decimal_comma": decimal_comma(course.language)},
         "storage_key": storage_key(course, quiz),
         "fingerprint": hashlib.sha256(json.dumps(questions, sort_keys=True).encode()).hexdigest()[:16],
         "letters": [display_letter(index, course.language) for index in range(_most_letters(quiz))],

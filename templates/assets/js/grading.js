@@ -2,7 +2,7 @@
  * The grading rules of course-format.md section 4, for the quiz page.
  *
  * The same rules as course/grading/rules.py, held to the same vectors
- * (tests/vectors/*.json) by tests/test_grading_js.py in real Chromium. It grades
+ * (tests/vectors/*.json) by tests/grading/test_vectors_js.py in real Chromium. It grades
  * from the mapping Question.to_dict() produces; responses use the canonical
  * forms documented in course/grading/rules.py. Points are computed with the same
  * operations in the same order as Python, so both give identical numbers.
@@ -13,7 +13,7 @@
  * Known residual difference: Python and the browser may ship different
  * Unicode versions; characters assigned only in the newer one may normalise,
  * case-fold or count as punctuation differently. Every character assigned in
- * Python's version is checked by tests/test_grading_js.py.
+ * Python's version is checked by tests/grading/test_vectors_js.py.
  */
 (function (root) {
   "use strict";
@@ -30,6 +30,10 @@
   const OUTER_SPACES = new RegExp("^[" + SPACE + "]+|[" + SPACE + "]+$", "gu");
   const INTEGER = "[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:٬[0-9]{3})+|[0-9]+";
   const NUMBER = new RegExp("^[+-]?(?:(?:" + INTEGER + ")(?:[.٫][0-9]*)?|[.٫][0-9]+)$");
+  // Where the course's language writes decimals with a comma (reading.decimal_comma, from CLDR by the build).
+  const COMMA_INTEGER = "[0-9]{1,3}(?:\\.[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]{1,3}(?:٬[0-9]{3})+|[0-9]+";
+  const COMMA_NUMBER = new RegExp("^[+-]?(?:(?:" + COMMA_INTEGER + ")(?:[,٫][0-9]*)?|[,٫][0-9]+)$");
+  const PLAIN = { decimal_comma: false };
 
   class Unreadable extends Error {}
 
@@ -79,10 +83,19 @@
     return stripEdges(casefold(text)).split(SPACES).filter(Boolean).join(" ");
   }
 
-  function parseNumber(text) {
-    text = stripSpaces(text.normalize("NFKC").replace(INVISIBLE, "").replace(ARABIC_DIGITS, digitOf));
-    if (!NUMBER.test(text)) return null;
-    const value = Number(text.replace(/[,٬]/g, "").replace("٫", "."));
+  function parseNumber(text, decimalComma) {
+    let value;
+    if (decimalComma) {
+      // NFKC would turn the no-break spaces that separate thousands into plain ones: read them first.
+      text = stripSpaces(text.replace(INVISIBLE, "").replace(ARABIC_DIGITS, digitOf));
+      text = text.replace(/[\u00a0\u202f]/g, " ").normalize("NFKC");
+      if (!COMMA_NUMBER.test(text)) return null;
+      value = Number(text.replace(/[. ٬]/g, "").replace(",", ".").replace("٫", "."));
+    } else {
+      text = stripSpaces(text.normalize("NFKC").replace(INVISIBLE, "").replace(ARABIC_DIGITS, digitOf));
+      if (!NUMBER.test(text)) return null;
+      value = Number(text.replace(/[,٬]/g, "").replace("٫", "."));
+    }
     return Number.isFinite(value) ? value : null;
   }
 
@@ -93,24 +106,24 @@
     graders[type] = grade;
   }
 
-  function gradeQuestion(question, response) {
+  function gradeQuestion(question, response, reading) {
     if (response === null || response === undefined || response === "") return UNANSWERED;
     if (Array.isArray(response) && response.length === 0) return UNANSWERED;
     const grade = graders[question.type];
     if (!grade) return { points: 0, warning: "no grader for question type `" + question.type + "`" };
     try {
-      return grade(question, response);
+      return grade(question, response, reading || PLAIN);
     } catch (error) {
       if (error instanceof Unreadable) return { points: 0, warning: error.message };
       throw error;
     }
   }
 
-  function gradeQuiz(quiz, responses) {
+  function gradeQuiz(quiz, responses, reading) {
     const earned = {};
     for (const question of quiz.questions) {
       const response = Object.prototype.hasOwnProperty.call(responses, question.id) ? responses[question.id] : null;
-      earned[question.id] = gradeQuestion(question, response);
+      earned[question.id] = gradeQuestion(question, response, reading);
     }
     return summarize(quiz, earned);
   }
@@ -201,9 +214,9 @@
     return allOrNothing(question, question.answers.some((accepted) => normalize(accepted) === given));
   });
 
-  registerGrader("numeric", (question, response) => {
+  registerGrader("numeric", (question, response, reading) => {
     if (typeof response === "string" && !stripSpaces(response)) return UNANSWERED;
-    const value = typeof response === "string" ? parseNumber(response) : response;
+    const value = typeof response === "string" ? parseNumber(response, reading.decimal_comma) : response;
     if (!isNumber(value)) throw new Unreadable(show(response) + " is not a number");
     if (!(isNumber(question.answer) && isNumber(question.tolerance))) {
       throw new Unreadable("the question has no numeric answer");

@@ -374,7 +374,7 @@
   }
 
   function grade(responses) {
-    const graded = grading.gradeQuiz({ pass_mark: quiz.pass_mark, questions: quiz.questions }, responses);
+    const graded = grading.gradeQuiz({ pass_mark: quiz.pass_mark, questions: quiz.questions }, responses, quiz.reading);
     const earned = {};
     for (const question of questions) earned[question.data.id] = graded.earned[question.data.id].points;
     return {
