@@ -107,6 +107,7 @@ class Quiz:
     questions: list[Question]
     pass_mark: float
     shuffle: bool = False
+    versions: int = 1  # printed versions A, B... (course.grading.versions)
     path: Path | None = None
     module_line: int = 1  # where `module:` stands, for cross-file errors
 

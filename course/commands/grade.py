@@ -15,6 +15,11 @@ def _configure(parser) -> None:
     parser.add_argument("--out", type=Path, help="write the gradebook CSV here (default: standard output)")
     parser.add_argument("--template", type=Path, help="write an empty ANSWERS.csv with the right header to this file")
     parser.add_argument("--report", type=Path, help="write the item analysis (facility, discrimination, option counts) to this CSV")
+    parser.add_argument(
+        "--language",
+        metavar="TAG",
+        help="the course's language, for numbers (fr, de...: 3,5 is three and a half); default: course.yaml's beside quizzes/, else ar",
+    )
 
 
 @command("grade", "grade paper answers from a CSV with the quiz's rules", order=2)
@@ -23,7 +28,7 @@ def run(args) -> int:
     if args.answers is None and args.template is None:
         print("grade: give ANSWERS.csv to grade, or --template FILE to write an empty one")
         return 1
-    return run_grade(args.quiz, args.answers, out=args.out, template=args.template, report=args.report)
+    return run_grade(args.quiz, args.answers, out=args.out, template=args.template, report=args.report, language=args.language)
 
 
 def run_grade(
@@ -35,15 +40,19 @@ def run_grade(
     *,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    language: str | None = None,
 ) -> int:
     """The `grade` command: 0 graded (warnings on stderr), 1 unusable input.
 
     With ``template`` it also writes an empty ANSWERS.csv (``answers_path`` may
     then be None); with ``report`` it writes the item analysis CSV and prints
     it as a table (on stdout when the gradebook goes to a file, else stderr).
+    ``language`` decides how numbers are read (``Reading.of``); without it, the
+    language of the course the quiz file sits in, if it is in one.
     """
     from ..grading.answer_sheet import read_answer_sheet
     from ..grading.gradebook import grade_sheet, write_gradebook, write_template
+    from ..grading.rules import Reading
     from ..grading.spreadsheet import opened
     from ..load.quizzes import load_quiz_file
     from ..problems import Problems
@@ -61,8 +70,9 @@ def run_grade(
     if sheet is None:
         _print(problems, stderr)
         return 1
+    reading = Reading.of(language if language is not None else course_language(Path(quiz_path)))
     grading_problems = Problems(str(answers_path))
-    rows = grade_sheet(quiz, sheet, grading_problems)
+    rows = grade_sheet(quiz, sheet, grading_problems, reading)
     _print(sorted([*problems, *grading_problems], key=lambda p: p.line or 0), stderr)
     if sheet.bad_rows and not rows:
         print(f"{answers_path}: no row could be graded", file=stderr)
@@ -70,15 +80,15 @@ def run_grade(
     with opened(out if out is not None else stdout) as stream:
         write_gradebook(quiz, rows, stream)
     if report is not None:
-        _report(quiz, sheet, rows, report, stdout if out is not None else stderr)
+        _report(quiz, sheet, rows, report, stdout if out is not None else stderr, reading)
     return 0
 
 
-def _report(quiz, sheet, rows, report, console: TextIO) -> None:
+def _report(quiz, sheet, rows, report, console: TextIO, reading) -> None:
     from ..grading.item_analysis import analyse_items, print_item_table, write_item_analysis
     from ..grading.spreadsheet import opened
 
-    items = analyse_items(quiz, sheet, [row.result for row in rows])
+    items = analyse_items(quiz, sheet, [row.result for row in rows], reading)
     with opened(report) as stream:
         write_item_analysis(items, stream)
     print_item_table(items, console)
@@ -87,3 +97,18 @@ def _report(quiz, sheet, rows, report, console: TextIO) -> None:
 def _print(problems: list, stream: TextIO) -> None:
     for problem in problems:
         print(problem, file=stream)
+
+
+def course_language(quiz_path: Path) -> str:
+    """The language of the course a quiz file sits in (``quizzes/`` beside course.yaml), else the spec's default, ar."""
+    settings = quiz_path.resolve().parent.parent / "course.yaml"
+    if quiz_path.resolve().parent.name != "quizzes" or not settings.is_file() or settings.stat().st_size > 1 << 20:
+        return "ar"
+    import yaml
+
+    try:
+        data = yaml.safe_load(settings.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return "ar"
+    language = data.get("language") if isinstance(data, dict) else None
+    return language if isinstance(language, str) else "ar"

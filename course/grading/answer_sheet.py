@@ -10,6 +10,7 @@ because every token is read through ``normalize``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -22,7 +23,8 @@ from typing import Any
 
 from ..model import Question, Quiz
 from ..problems import Problem, Problems
-from .rules import Earned, Unreadable, grade_question, normalize
+from .rules import PLAIN, Earned, Reading, Unreadable, grade_question, normalize
+from .versions import Version, version_count, version_letters, version_of
 
 LETTERS = {c: c for c in "abcdefghijklmnopqrstuvwxyz"} | dict(zip("ابجدهوزحطي", "abcdefghij", strict=True))
 TRUE_WORDS = {"true", "t", "صح", "صواب"}
@@ -97,24 +99,35 @@ def read_positions(cell: str) -> list[str | None]:
 
 
 class CellGrader:
-    """Grades the cells of one question, each distinct cell once (answers repeat a lot)."""
+    """Grades the cells of one question, each distinct cell of each version once (answers repeat a lot).
 
-    def __init__(self, question: Question):
-        self.question = question
-        self.graded: dict[str, Earned] = {}
+    A cell is read in the letters of the learner's printed version and graded
+    as the file-order letters they stand for (``course.grading.versions``).
+    """
 
-    def __call__(self, cell: str) -> Earned:
-        earned = self.graded.get(cell)
+    def __init__(self, question: Question, reading: Reading = PLAIN, quiz: Quiz | None = None):
+        self.question, self.reading, self.quiz = question, reading, quiz
+        self.graded: dict[tuple[str, str], Earned] = {}
+
+    def __call__(self, cell: str, version: str = "A") -> Earned:
+        earned = self.graded.get((cell, version))
         if earned is None:
-            earned = self.graded[cell] = self._grade(cell)
+            earned = self.graded[(cell, version)] = self._grade(cell, version)
         return earned
 
-    def _grade(self, cell: str) -> Earned:
+    def response(self, cell: str, version: str = "A"):
+        """The cell as a response in file-order letters; raises Unreadable."""
+        response = read_cell(self.question.type, cell)
+        if self.quiz is not None and version_count(self.quiz) > 1:
+            response = Version(self.quiz, version).response_to_file(self.question, response)
+        return response
+
+    def _grade(self, cell: str, version: str) -> Earned:
         try:
-            response = read_cell(self.question.type, cell)
+            response = self.response(cell, version)
         except Unreadable as unreadable:
             return Earned(0.0, str(unreadable))
-        return grade_question(self.question, response)
+        return grade_question(self.question, response, self.reading)
 
 
 @dataclass
@@ -122,6 +135,7 @@ class AnswerRow:
     line: int  # the physical line of the CSV where the row starts
     learner: str
     cells: list[str]
+    version: str = "A"  # the printed version the learner answered (course.grading.versions)
 
 
 @dataclass
@@ -129,40 +143,75 @@ class AnswerSheet:
     columns: dict[str, int]  # question id -> index of its cell in a row
     rows: list[AnswerRow] = field(default_factory=list)
     bad_rows: int = 0
+    version_column: int | None = None
+    delimiter: str = ","
 
 
 def read_answer_sheet(path: Path, display_path: str, quiz: Quiz) -> tuple[AnswerSheet | None, list[Problem]]:
     """Rows of ANSWERS.csv; None when the file or its header is unusable. Bad rows are warnings."""
     problems = Problems(display_path)
-    records = _records(path, problems)
+    text = _text(path, problems)
+    if text is None:
+        return None, list(problems)
+    delimiter = _delimiter(text)
+    records = _records(text, delimiter, problems)
     if records is None:
         return None, list(problems)
     if not records:
         problems.error(None, "the file is empty: it needs a header row `learner,<question id>,...`")
         return None, list(problems)
     header_line, header = records[0]
-    columns = _columns(header, header_line, quiz, problems)
-    if columns is None:
+    found = _columns(header, header_line, quiz, problems)
+    if found is None:
         return None, list(problems)
-    sheet = AnswerSheet(columns)
+    columns, version_column = found
+    sheet = AnswerSheet(columns, version_column=version_column, delimiter=delimiter)
     for line, cells in records[1:]:
-        _add_row(sheet, line, cells, len(header), problems)
+        _add_row(sheet, quiz, line, cells, len(header), problems)
     _warn_repeated_learners(sheet, problems)
     return sheet, list(problems)
 
 
-def _records(path: Path, problems: Problems) -> list[tuple[int, list[str]]] | None:
-    """Every non-blank CSV record with the line it starts on."""
+# A byte-order mark says the encoding (UTF-32's first: its little-endian mark begins with UTF-16's).
+ENCODINGS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+SAVE_AS = 'save the file as "CSV UTF-8" (or as "Unicode text")'
+
+
+def _text(path: Path, problems: Problems) -> str | None:
+    """The file's text: UTF-8 (with or without a byte-order mark), or UTF-16/32 with one, as spreadsheets save them."""
     try:
         data = path.read_bytes()
-        text = data.decode("utf-8-sig")
     except OSError as error:
         problems.error(None, f"cannot read the file: {error.strerror or error}")
         return None
+    encoding = next((name for mark, name in ENCODINGS if data.startswith(mark)), "utf-8-sig")
+    try:
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        problems.error(data[: error.start].count(b"\n") + 1, 'not UTF-8: save the file as "CSV UTF-8"')
+        if encoding == "utf-8-sig":
+            where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+            problems.error(data[: error.start].count(b"\n") + 1, f"not UTF-8 ({where}): {SAVE_AS}")
+        else:
+            problems.error(None, f"not valid {encoding.upper()} although it starts with its byte-order mark: {SAVE_AS}")
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header row: commas, semicolons or tabs, whichever it holds most (commas when it holds none)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _records(text: str, delimiter: str, problems: Problems) -> list[tuple[int, list[str]]] | None:
+    """Every non-blank CSV record with the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records, line = [], 1
     try:
         for cells in reader:
@@ -172,19 +221,23 @@ def _records(path: Path, problems: Problems) -> list[tuple[int, list[str]]] | No
     except csv.Error as error:
         problems.error(line, f"cannot read this CSV row: {error}")
         return None
+    if reader.line_num and text.count('"') % 2:
+        problems.warning(line - 1, "a quotation mark (\") is never closed: everything after it was read as one cell")
     return records
 
 
-def _columns(header: list[str], line: int, quiz: Quiz, problems: Problems) -> dict[str, int] | None:
+def _columns(header: list[str], line: int, quiz: Quiz, problems: Problems) -> tuple[dict[str, int], int | None] | None:
+    """The column of each question id, and of ``version``; the first column is the learner whatever its header says."""
     names = [name.strip() for name in header]
-    if names[0].lower() != "learner":
-        hint = " (the file must be comma-separated)" if ";" in names[0] else ""
-        problems.error(line, f"the first column must be `learner`, found `{names[0]}`{hint}")
-        return None
     known = [q.id for q in quiz.questions]
     columns: dict[str, int] = {}
+    version_column = None
     for index, name in enumerate(names[1:], start=1):
-        if name in columns:
+        if name.lower() == "version" and name not in known:
+            if version_column is not None:
+                problems.error(line, "column `version` appears twice")
+            version_column = index
+        elif name in columns:
             problems.error(line, f"column `{name}` appears twice")
         elif name not in known:
             close = difflib.get_close_matches(name, known, n=1)
@@ -194,17 +247,21 @@ def _columns(header: list[str], line: int, quiz: Quiz, problems: Problems) -> di
     for qid in known:
         if qid not in columns:
             problems.warning(line, f"no column for question `{qid}`: every learner counts as not answering it")
-    return None if any(p.is_error for p in problems) else columns
+    return None if any(p.is_error for p in problems) else (columns, version_column)
 
 
-def _add_row(sheet: AnswerSheet, line: int, cells: list[str], width: int, problems: Problems) -> None:
+def _add_row(sheet: AnswerSheet, quiz: Quiz, line: int, cells: list[str], width: int, problems: Problems) -> None:
     learner = cells[0].strip()
+    version = version_of(cells[sheet.version_column]) if sheet.version_column is not None and len(cells) == width else "A"
     if len(cells) != width:
         problems.warning(line, f"row has {len(cells)} cells but the header has {width}; row not graded")
     elif not learner:
         problems.warning(line, "row has no learner name in the first column; row not graded")
+    elif version is None or version not in version_letters(quiz):
+        named, printed = cells[sheet.version_column].strip(), ", ".join(version_letters(quiz))
+        problems.warning(line, f"version `{named}` is not one of this quiz's printed versions ({printed}); row not graded")
     else:
-        sheet.rows.append(AnswerRow(line, learner, cells))
+        sheet.rows.append(AnswerRow(line, learner, cells, version))
         return
     sheet.bad_rows += 1
 

@@ -17,7 +17,7 @@ from typing import TextIO
 from ..model import Quiz
 from ..problems import Problems
 from .answer_sheet import AnswerSheet, CellGrader
-from .rules import UNANSWERED, QuizResult, summarize
+from .rules import PLAIN, UNANSWERED, QuizResult, Reading, summarize
 from .spreadsheet import Destination, SafeWriter, opened
 
 
@@ -28,14 +28,14 @@ class GradedRow:
     result: QuizResult
 
 
-def grade_sheet(quiz: Quiz, sheet: AnswerSheet, problems: Problems) -> list[GradedRow]:
+def grade_sheet(quiz: Quiz, sheet: AnswerSheet, problems: Problems, reading: Reading = PLAIN) -> list[GradedRow]:
     """Every row of the sheet graded; an unreadable cell earns 0 and a warning naming its column."""
-    graders = [(q.id, CellGrader(q), sheet.columns.get(q.id)) for q in quiz.questions]
+    graders = [(q.id, CellGrader(q, reading, quiz), sheet.columns.get(q.id)) for q in quiz.questions]
     graded = []
     for row in sheet.rows:
         earned = {}
         for qid, grade, column in graders:
-            earned[qid] = cell = UNANSWERED if column is None else grade(row.cells[column])
+            earned[qid] = cell = UNANSWERED if column is None else grade(row.cells[column], row.version)
             if cell.warning:
                 problems.warning(row.line, f"column `{qid}`: {cell.warning}; it earns 0")
         graded.append(GradedRow(row.line, row.learner, summarize(quiz, earned)))

@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ..model import Question, Quiz, letter
-from .answer_sheet import AnswerSheet, CellGrader, read_cell
-from .rules import QuizResult
+from .answer_sheet import AnswerSheet, CellGrader
+from .rules import PLAIN, QuizResult, Reading
 from .spreadsheet import SafeWriter
 
 CHOICE_TYPES = ("single", "multiple", "true_false")
@@ -42,18 +42,19 @@ class ItemStats:
         return [letter(i) for i, option in enumerate(self.question.options) if option.correct]
 
 
-def analyse_items(quiz: Quiz, sheet: AnswerSheet, results: list[QuizResult]) -> list[ItemStats]:
-    return [_analyse(question, sheet, results) for question in quiz.questions]
+def analyse_items(quiz: Quiz, sheet: AnswerSheet, results: list[QuizResult], reading: Reading = PLAIN) -> list[ItemStats]:
+    return [_analyse(quiz, question, sheet, results, reading) for question in quiz.questions]
 
 
-def _analyse(question: Question, sheet: AnswerSheet, results: list[QuizResult]) -> ItemStats:
+def _analyse(quiz: Quiz, question: Question, sheet: AnswerSheet, results: list[QuizResult], reading: Reading) -> ItemStats:
     shares = [r.earned[question.id].points / question.points for r in results]
     rests = [r.score - r.earned[question.id].points for r in results]
     facility = statistics.fmean(shares) if shares else None
     stats = ItemStats(question, facility, _correlation(shares, rests))
     column = sheet.columns.get(question.id)
-    cells = Counter(row.cells[column] for row in sheet.rows) if column is not None else Counter({"": len(sheet.rows)})
-    _count_choices(stats, cells)
+    blank = Counter({("", "A"): len(sheet.rows)})
+    cells = Counter((row.cells[column], row.version) for row in sheet.rows) if column is not None else blank
+    _count_choices(stats, CellGrader(question, reading, quiz), cells)
     return stats
 
 
@@ -64,15 +65,16 @@ def _correlation(xs: list[float], ys: list[float]) -> float | None:
         return None
 
 
-def _count_choices(stats: ItemStats, cells: Counter) -> None:
-    question, grade = stats.question, CellGrader(stats.question)
+def _count_choices(stats: ItemStats, grade: CellGrader, cells: Counter) -> None:
+    """Blank, unreadable and chosen counts from the distinct (cell, version) pairs, in file-order letters."""
+    question = stats.question
     labels = ["true", "false"] if question.type == "true_false" else [letter(i) for i in range(len(question.options))]
     stats.choices = dict.fromkeys(labels, 0) if question.type in CHOICE_TYPES else {}
-    for cell, learners in cells.items():
-        if grade(cell).warning:
+    for (cell, version), learners in cells.items():
+        if grade(cell, version).warning:
             stats.unreadable += learners
             continue
-        response = read_cell(question.type, cell)  # readable: the grader found no fault
+        response = grade.response(cell, version)  # readable: the grader found no fault
         if response is None or (isinstance(response, list) and all(r is None for r in response)):
             stats.blank += learners
         for label in _labels(question, response):

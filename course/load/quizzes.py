@@ -19,6 +19,9 @@ from .yamlfile import item_line, key_line, parse_yaml, read_text
 ALL_OF_THE_ABOVE = re.compile(r"all of the above|none of the above|كل ما (سبق|ذكر)|جميع ما (سبق|ذكر)|لا شيء مما (سبق|ذكر)", re.I)
 
 
+MAX_VERSIONS = 26  # printed versions are lettered A to Z
+
+
 def load_quiz_file(path: Path, display_path: str, default_pass_mark: float = 70) -> tuple[Quiz | None, list[Problem]]:
     problems = Problems(display_path)
     text = read_text(path, problems)
@@ -28,6 +31,7 @@ def load_quiz_file(path: Path, display_path: str, default_pass_mark: float = 70)
     if data is None or not check_mapping(data, specs.QUIZ, problems, "a quiz", 1):
         return None, list(problems)
     _check_id(data, "id", problems)
+    _check_versions(data, problems)
     questions = _load_questions(data, problems)
     if any(p.is_error for p in problems):
         return None, list(problems)
@@ -38,6 +42,7 @@ def load_quiz_file(path: Path, display_path: str, default_pass_mark: float = 70)
         questions=questions,
         pass_mark=data.get("pass_mark", default_pass_mark),
         shuffle=bool(data.get("shuffle", False)),
+        versions=data.get("versions") or 1,
         path=path,
         module_line=key_line(data, "module") or 1,
     )
@@ -50,6 +55,12 @@ def _check_id(data, key: str, problems: Problems) -> None:
         problems.error(
             key_line(data, key), f"`{key}` `{value}` is malformed: use lower-case letters, digits and `-`, starting with a letter or digit"
         )
+
+
+def _check_versions(data, problems: Problems) -> None:
+    versions = data.get("versions")
+    if isinstance(versions, int) and not isinstance(versions, bool) and versions > MAX_VERSIONS:
+        problems.error(key_line(data, "versions"), f"`versions` must be at most {MAX_VERSIONS} (A to Z), found {versions}")
 
 
 def _load_questions(data, problems: Problems) -> list[Question]:

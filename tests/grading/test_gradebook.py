@@ -150,13 +150,16 @@ def test_an_unknown_column_is_an_error_naming_it(folder):
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        (b"name,q1\nLina,e\n", "ANSWERS.csv:1: the first column must be `learner`, found `name`"),
-        (
-            b"learner;q1\nLina;e\n",
-            "ANSWERS.csv:1: the first column must be `learner`, found `learner;q1` (the file must be comma-separated)",
-        ),
         (b"learner,q1,q1\nLina,e,e\n", "ANSWERS.csv:1: column `q1` appears twice"),
-        (b"learner,q1\nLina,e\nJos\xe9,e\n", 'ANSWERS.csv:3: not UTF-8: save the file as "CSV UTF-8"'),
+        (
+            b"learner,q1\nLina,e\nJos\xe9,e\n",
+            'ANSWERS.csv:3: not UTF-8 (byte 0xe9 at offset 21): save the file as "CSV UTF-8" (or as "Unicode text")',
+        ),
+        (
+            "\ufefflearner,q1\n".encode("utf-16-le")[:-1],
+            "ANSWERS.csv: not valid UTF-16 although it starts with its byte-order mark: "
+            'save the file as "CSV UTF-8" (or as "Unicode text")',
+        ),
         (b"\n\n", "ANSWERS.csv: the file is empty: it needs a header row `learner,<question id>,...`"),
     ],
 )
@@ -308,3 +311,44 @@ def test_cells_become_canonical_responses(qtype, cell, response):
 def test_unreadable_cells(qtype, cell):
     with pytest.raises(Unreadable):
         read_cell(qtype, cell)
+
+
+ROW = "Lina,e,a;b,f,بيان الشحنة,1234.5,b;a;c,c;a;b"
+SCORE = "Lina,8,8,100,true,1,2,1,1,1,1,1"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["learner", "name", "المتدرب", "Learner ID", ""],
+)
+def test_the_first_column_is_the_learner_whatever_its_header(folder, header):
+    status, out, err = grade(folder, f"{header},q1,q2,q3,q4,q5,q6,q7\n{ROW}\n")
+    assert (status, err) == (0, "")
+    assert out.splitlines()[1] == SCORE
+
+
+TAB_TEXT = "learner\tq1\tq2\tq3\tq4\tq5\tq6\tq7\n" + ROW.replace(",", "\t") + "\n"
+SPREADSHEET_FORMS = {
+    "semicolons": ("learner;q1;q2;q3;q4;q5;q6;q7\n" + 'Lina;e;"a;b";f;بيان الشحنة;1234.5;"b;a;c";"c;a;b"\n').encode(),
+    "tabs in UTF-16 with a byte-order mark (Unicode text)": ("\ufeff" + TAB_TEXT).encode("utf-16-le"),
+    "tabs in UTF-16 big-endian with a byte-order mark": ("\ufeff" + TAB_TEXT).encode("utf-16-be"),
+    "commas in UTF-8 with a byte-order mark": ("\ufefflearner,q1,q2,q3,q4,q5,q6,q7\n" + ROW + "\n").encode(),
+    "tabs in UTF-8": TAB_TEXT.encode(),
+}
+
+
+@pytest.mark.parametrize("name", SPREADSHEET_FORMS)
+def test_spreadsheet_forms_of_the_answers_file(folder, name):
+    status, out, err = grade(folder, SPREADSHEET_FORMS[name])
+    assert (status, err) == (0, ""), err
+    assert out.splitlines()[1] == SCORE
+
+
+def test_a_decimal_comma_is_read_in_a_comma_language(folder):
+    data = 'learner;q5\nLina;1 234,5\nSam;"1.234,5"\nAli;1234.5\n'
+    status, out, err = grade(folder, data, language="fr")
+    assert status == 0
+    assert [line.split(",")[-3] for line in out.splitlines()[1:]] == ["1", "1", "0"]
+    assert "ANSWERS.csv:4: warning: column `q5`: `1234.5` is not a number; it earns 0" in err.splitlines()
+    status, out, err = grade(folder, data)  # the quiz's course is Arabic (the default): 3,5 is never read as 3.5
+    assert [line.split(",")[-3] for line in out.splitlines()[1:]] == ["0", "0", "1"]
