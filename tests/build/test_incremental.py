@@ -88,7 +88,8 @@ def module_order(course: Path, templates: Path) -> None:
 
 
 def quiz(course: Path, templates: Path) -> None:
-    edit(course / "quizzes" / "customs-basics-quiz.yaml", "Who files the cargo manifest?", "Who files the manifest of the cargo?")
+    quiz = course / "quizzes" / "customs-basics-quiz.yaml"
+    edit(quiz, "Who files the list of everything a vessel carries?", "Who files the list of all a vessel carries?")
 
 
 def glossary_entry(course: Path, templates: Path) -> None:
@@ -204,12 +205,12 @@ def test_nothing_changed_reads_no_course_file_and_renders_nothing(english_copy: 
     out = tmp_path / "dist"
     first = build(english_copy, out)
     before = manifest(out)
-    (out / "stray.txt").write_text("left by hand", encoding="utf-8")
+    folder = out.stat().st_ino
     monkeypatch.setattr("course.load.load_course", lambda root, *rest: pytest.fail("an unchanged course was loaded again"))
     again = build(english_copy, out)
     assert again.rendered == [] and set(again.reused) == {e["path"] for e in before["outputs"]}
     assert manifest(out) == before
-    assert not (out / "stray.txt").exists(), "the output folder is made afresh even when nothing changed"
+    assert out.stat().st_ino != folder, "the output folder is made afresh even when nothing changed"
     assert again.pages == first.pages and again.counts == first.counts
 
 

@@ -135,7 +135,7 @@ def test_the_same_question_in_two_quizzes(english_copy):
     _edit(
         english_copy / "quizzes/risk-profiling-quiz.yaml",
         "prompt: Which indicator raises risk most for a new importer?",
-        "prompt: '**Who** files the  cargo MANIFEST'",
+        "prompt: '**Who** files the  list of EVERYTHING a vessel carries'",
     )
     assert found(english_copy, "duplicate-question") == [
         "quizzes/risk-profiling-quiz.yaml:6: warning: question `r1` asks the same as question `q1` "
@@ -158,9 +158,9 @@ def test_matching_questions_sharing_an_instruction_are_not_duplicates(english_co
 
 def test_a_prompt_over_400_characters(english_copy):
     quiz = english_copy / "quizzes/customs-basics-quiz.yaml"
-    start = "Who files the cargo manifest? "
+    start = "Who files the list of everything a vessel carries? "
     padding = "x" * (400 - len(start))
-    _edit(quiz, "prompt: Who files the cargo manifest?", f"prompt: {start}{padding}")
+    _edit(quiz, "prompt: Who files the list of everything a vessel carries?", f"prompt: {start}{padding}")
     assert found(english_copy, "long-prompt") == []
     _edit(quiz, padding, padding + "y")
     assert found(english_copy, "long-prompt") == [
