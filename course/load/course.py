@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,11 @@ from .quizzes import load_quiz_file
 from .yamlfile import item_line, key_line, parse_yaml, read_text
 
 PAPER_SIZES = ("A4", "Letter")
+# RFC 5646 section 2.1: ASCII letters, digits and hyphens, subtags of 1 to 8
+# characters, the first a language (2-3 or 5-8 letters) or a private use or
+# grandfathered prefix. langcodes checks the rest of the grammar, but reads
+# `en_GB` and `root` as tags, which BCP 47 does not allow.
+TAG_SHAPE = re.compile(r"(?:[A-Za-z]{2,3}|[A-Za-z]{5,8}|[xXiI])(?:-[A-Za-z0-9]{1,8})*")
 
 
 def load_course(root: Path, modules_read: Callable[[list[Module]], None] | None = None) -> tuple[Course | None, list[Problem]]:
@@ -68,7 +74,7 @@ def _load_settings(root: Path, problems: list[Problem], refused: Refused) -> dic
         if size is not None and size not in PAPER_SIZES:
             found.error(key_line(data, "paper_size"), f"`paper_size` must be A4 or Letter, found {describe(size)}")
         language = data.get("language")
-        if isinstance(language, str) and not langcodes.tag_is_valid(language):
+        if isinstance(language, str) and not (TAG_SHAPE.fullmatch(language) and langcodes.tag_is_valid(language)):
             found.error(
                 key_line(data, "language"),
                 f"`language` must be a BCP 47 language tag such as `ar`, `en` or `fr-CA`, found {describe(language)}",
@@ -117,7 +123,8 @@ def _order_modules(modules: dict[str, Module], present: set[str], settings: dict
         if module_id in seen:
             found.error(line, f"module `{module_id}` is listed twice in `modules`")
         elif module_id not in present:
-            found.error(line, f"`modules` names `{module_id}`, but there is no modules/{module_id}.md")
+            shown = describe(module_id)[1:-1]  # line breaks shown as \n, a long id shortened
+            found.error(line, f"`modules` names `{shown}`, but there is no modules/{shown}.md")
         seen.add(module_id)
     for module_id in modules:
         if module_id not in seen:

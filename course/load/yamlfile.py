@@ -17,6 +17,15 @@ is measured (iteratively, so depth itself cannot overflow Python's stack):
   bytes; anything that walks it (validators, the quiz page's JSON) would
   take minutes. 100,000 values is 50 times the shipped course's largest quiz.
 
+Files are measured before they are read: a Markdown file (module, trainer
+notes) may hold ``MAX_MARKDOWN_BYTES`` (512 KB, about 80,000 words: 25 times
+the shipped course's largest module; checking a module costs more than linear
+time in its links, so a 2 MB one already takes over a minute), a YAML file
+``MAX_YAML_BYTES`` (1 MB: 20 times the largest shipped quiz; a 10 MB option
+text took 70 s to build). Control characters (C0 but tab, line feed and
+carriage return; DEL) are refused in every file read: a NUL byte would be
+copied into the HTML, and no editor shows them.
+
 While constructing, each problem is collected with its line and loading goes
 on, so every problem is reported at once: a key that is not a plain value
 (``? [a, b]``), a key given twice in one mapping (an error: YAML keeps the
@@ -39,7 +48,7 @@ from ..problems import Problems
 MAX_DEPTH = 50
 MAX_VALUES = 100_000
 MAX_NUMBER_CHARS = 30
-MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
+MAX_MARKDOWN_BYTES = 512 * 1024
 MAX_YAML_BYTES = 1024 * 1024
 
 # C0 control characters but tab, line feed and carriage return, and DEL:
@@ -259,6 +268,9 @@ def read_text(path: Path, problems: Problems) -> str | None:
         problems.error(line, f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
         return None
     found = CONTROL.search(text)
+    if found and raw.count(b"\0") * 4 >= len(raw):  # every other byte NUL: UTF-16 without a byte-order mark
+        problems.error(1, "file is UTF-16, not UTF-8: save it as UTF-8")
+        return None
     if found:
         lines = {text.count("\n", 0, m.start()) + 1 for m in CONTROL.finditer(text)}
         more = f" (and on {len(lines) - 1} more line(s))" if len(lines) > 1 else ""
