@@ -153,7 +153,7 @@ def _load_quizzes(root: Path, course: Course, present: set[str], problems: list[
         if quiz.module not in module_ids and quiz.module not in present:
             extra.error(
                 quiz.module_line,
-                f"`module` names `{quiz.module}`, which is not a module of this course ({', '.join(sorted(module_ids)) or 'none'})",
+                f"`module` names {describe(quiz.module)}, which is not a module of this course ({', '.join(sorted(module_ids)) or 'none'})",
             )
         seen.setdefault(quiz.id, display)
         problems += extra

@@ -22,7 +22,7 @@ Files are measured before they are read: a Markdown file (module, trainer
 notes) may hold ``MAX_MARKDOWN_BYTES`` (512 KB, about 80,000 words: 25 times
 the shipped course's largest module; checking a module costs more than linear
 time in its links, so a 2 MB one already takes over a minute), a YAML file
-``MAX_YAML_BYTES`` (1 MB: 20 times the largest shipped quiz; a 10 MB option
+``MAX_YAML_BYTES`` (1 MB: 50 times the largest shipped quiz; a 10 MB option
 text took 70 s to build). Control characters (C0 but tab, line feed and
 carriage return; DEL) are refused in every file read: a NUL byte would be
 copied into the HTML, and no editor shows them.
