@@ -207,22 +207,26 @@ def _children(node: yaml.Node) -> list:
 
 
 def _measure(root: yaml.Node) -> tuple[int, str] | None:
-    """The first limit the node graph breaks, as (0-based line + 1, message), or None.
+    """The first limit the node graph breaks, as (1-based line in the text, message), or None.
 
-    Depth-first without recursion; each node is measured once (aliases share
-    nodes), so a document with exponential expansion costs linear time here.
+    Depth-first without recursion; each list or mapping is measured once
+    (aliases share nodes), so a document with exponential expansion costs
+    linear time here. Plain values count as one value and no depth.
     """
-    open_, measured = object(), {}  # id(node) -> open_ while its children are walked, then (values, height)
+    open_, plain = object(), (1, 0)
+    measured: dict = {}  # id(node) -> open_ while its children are walked, then (values, height)
     stack = [(root, 1, False)]
     while stack:
         node, level, closing = stack.pop()
         line = node.start_mark.line + 1
         if closing:
-            kids = [measured[id(child)] for child in _children(node)]
+            kids = [measured.get(id(child), plain) for child in _children(node)]
             values = 1 + sum(k[0] for k in kids)
-            measured[id(node)] = (values, 1 + max((k[1] for k in kids), default=0))
+            measured[id(node)] = (values, 1 + max(k[1] for k in kids) if kids else 1)
             if values > MAX_VALUES:
-                return line, f"this value holds more than {MAX_VALUES:,} values once its aliases (`*name`) are expanded"
+                return line, _TOO_MANY
+            continue
+        if isinstance(node, yaml.ScalarNode):
             continue
         seen = measured.get(id(node))
         if seen is open_:
@@ -232,10 +236,16 @@ def _measure(root: yaml.Node) -> tuple[int, str] | None:
             return line, f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
         if seen is not None:
             continue
+        children = _children(node)
+        if len(children) > MAX_VALUES:
+            return line, _TOO_MANY
         measured[id(node)] = open_
         stack.append((node, level, True))
-        stack.extend((child, level + 1, False) for child in _children(node))
+        stack.extend((child, level + 1, False) for child in children if not isinstance(child, yaml.ScalarNode))
     return None
+
+
+_TOO_MANY = f"this value holds more than {MAX_VALUES:,} values once its aliases (`*name`) are expanded"
 
 
 def _control_name(char: str) -> str:
