@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
+
+import langcodes
 
 from ..model import Course, Module, Quiz
 from ..problems import Problem, Problems
 from . import specs
-from .fields import check_mapping
+from .fields import check_mapping, describe
 from .glossary import load_glossary
+from .links import Refused, outside_links
 from .modules import load_module
 from .quizzes import load_quiz_file
 from .yamlfile import item_line, key_line, parse_yaml, read_text
 
 PAPER_SIZES = ("A4", "Letter")
+# RFC 5646 section 2.1: ASCII letters, digits and hyphens, subtags of 1 to 8
+# characters, the first a language (2-3 or 5-8 letters) or a private use or
+# grandfathered prefix. langcodes checks the rest of the grammar, but reads
+# `en_GB` and `root` as tags, which BCP 47 does not allow.
+TAG_SHAPE = re.compile(r"(?:[A-Za-z]{2,3}|[A-Za-z]{5,8}|[xXiI])(?:-[A-Za-z0-9]{1,8})*")
 
 
 def load_course(root: Path, modules_read: Callable[[list[Module]], None] | None = None) -> tuple[Course | None, list[Problem]]:
@@ -24,21 +33,22 @@ def load_course(root: Path, modules_read: Callable[[list[Module]], None] | None 
     the quizzes are (a build starts converting their Markdown then).
     """
     root = Path(root)
-    problems: list[Problem] = []
-    settings = _load_settings(root, problems)
-    modules = _load_modules(root, problems)
+    refused = outside_links(root)
+    problems: list[Problem] = list(refused.problems)
+    settings = _load_settings(root, problems, refused)
+    modules = _load_modules(root, problems, refused)
     if modules_read is not None:
         modules_read(list(modules.values()))
     present = {p.stem for p in (root / "modules").glob("*.md")}  # loaded or not: no cascade errors
     course = Course(root=root, title=str(settings.get("title") or ""), **_course_fields(settings))
     course.modules = _order_modules(modules, present, settings, problems)
-    course.quizzes = _load_quizzes(root, course, present, problems)
+    course.quizzes = _load_quizzes(root, course, present, problems, refused)
     glossary_path = root / "glossary.yaml"
-    if glossary_path.exists():
+    if glossary_path.exists() and glossary_path not in refused:
         glossary_problems = Problems("glossary.yaml")
         course.glossary = load_glossary(glossary_path, glossary_problems)
         problems += glossary_problems
-    _load_trainer_notes(root, course, problems)
+    _load_trainer_notes(root, course, problems, refused)
     _check_key_terms(course, problems)
     problems.sort(key=lambda p: (p.path, p.line or 0))
     if any(p.is_error for p in problems):
@@ -46,9 +56,11 @@ def load_course(root: Path, modules_read: Callable[[list[Module]], None] | None 
     return course, problems
 
 
-def _load_settings(root: Path, problems: list[Problem]) -> dict:
+def _load_settings(root: Path, problems: list[Problem], refused: Refused) -> dict:
     found = Problems("course.yaml")
     path = root / "course.yaml"
+    if path in refused:
+        return {}
     if not path.is_file():
         found.error(None, f"no course.yaml in {root}: is this a course folder? (use --course DIR)")
         problems += found
@@ -60,7 +72,13 @@ def _load_settings(root: Path, problems: list[Problem]) -> dict:
     if data is not None and check_mapping(data, specs.COURSE, found, "course.yaml", 1):
         size = data.get("paper_size")
         if size is not None and size not in PAPER_SIZES:
-            found.error(key_line(data, "paper_size"), f"`paper_size` must be A4 or Letter, found `{size}`")
+            found.error(key_line(data, "paper_size"), f"`paper_size` must be A4 or Letter, found {describe(size)}")
+        language = data.get("language")
+        if isinstance(language, str) and not (TAG_SHAPE.fullmatch(language) and langcodes.tag_is_valid(language)):
+            found.error(
+                key_line(data, "language"),
+                f"`language` must be a BCP 47 language tag such as `ar`, `en` or `fr-CA`, found {describe(language)}",
+            )
     problems += found
     return data if isinstance(data, dict) else {}
 
@@ -74,16 +92,19 @@ def _course_fields(settings: dict) -> dict:
     return fields
 
 
-def _load_modules(root: Path, problems: list[Problem]) -> dict[str, Module]:
+def _load_modules(root: Path, problems: list[Problem], refused: Refused) -> dict[str, Module]:
     modules = {}
     folder = root / "modules"
     paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
     if not paths:
         problems.append(Problem("modules", None, "the course has no modules: add modules/<id>.md"))
     for path in paths:
+        if path in refused:
+            continue
         found = Problems(f"modules/{path.name}")
-        if not specs.ID_PATTERN.match(path.stem):
-            found.error(None, f"module id `{path.stem}` is malformed: name the file with lower-case letters, digits and `-`")
+        wrong = specs.id_problem(path.stem)
+        if wrong:
+            found.error(None, f"module id {describe(path.stem)} {wrong} (it is the file name without .md)")
         module = load_module(path, found.path, found)
         problems += found
         if module is not None and not any(p.is_error for p in found):
@@ -102,7 +123,8 @@ def _order_modules(modules: dict[str, Module], present: set[str], settings: dict
         if module_id in seen:
             found.error(line, f"module `{module_id}` is listed twice in `modules`")
         elif module_id not in present:
-            found.error(line, f"`modules` names `{module_id}`, but there is no modules/{module_id}.md")
+            shown = describe(module_id)[1:-1]  # line breaks shown as \n, a long id shortened
+            found.error(line, f"`modules` names `{shown}`, but there is no modules/{shown}.md")
         seen.add(module_id)
     for module_id in modules:
         if module_id not in seen:
@@ -113,11 +135,13 @@ def _order_modules(modules: dict[str, Module], present: set[str], settings: dict
     return [modules[m] for m in dict.fromkeys(order) if m in modules]
 
 
-def _load_quizzes(root: Path, course: Course, present: set[str], problems: list[Problem]) -> list[Quiz]:
+def _load_quizzes(root: Path, course: Course, present: set[str], problems: list[Problem], refused: Refused) -> list[Quiz]:
     folder = root / "quizzes"
     quizzes, seen = [], {}
     module_ids = {m.id for m in course.modules}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        if path in refused:
+            continue
         display = f"quizzes/{path.name}"
         quiz, found = load_quiz_file(path, display, default_pass_mark=course.pass_mark)
         problems += found
@@ -129,7 +153,7 @@ def _load_quizzes(root: Path, course: Course, present: set[str], problems: list[
         if quiz.module not in module_ids and quiz.module not in present:
             extra.error(
                 quiz.module_line,
-                f"`module` names `{quiz.module}`, which is not a module of this course ({', '.join(sorted(module_ids)) or 'none'})",
+                f"`module` names {describe(quiz.module)}, which is not a module of this course ({', '.join(sorted(module_ids)) or 'none'})",
             )
         seen.setdefault(quiz.id, display)
         problems += extra
@@ -138,10 +162,12 @@ def _load_quizzes(root: Path, course: Course, present: set[str], problems: list[
     return sorted(quizzes, key=lambda q: (order.get(q.module, len(order)), q.id))
 
 
-def _load_trainer_notes(root: Path, course: Course, problems: list[Problem]) -> None:
+def _load_trainer_notes(root: Path, course: Course, problems: list[Problem], refused: Refused) -> None:
     folder = root / "trainer"
     by_id = {m.id: m for m in course.modules}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        if path in refused:
+            continue
         found = Problems(f"trainer/{path.name}")
         text = read_text(path, found)
         if path.stem not in by_id:

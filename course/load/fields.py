@@ -7,10 +7,11 @@ JSON Schema, so there is no second source of truth.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..problems import Problems
-from .yamlfile import item_line, key_line
+from .yamlfile import OutOfRange, item_line, key_line
 
 _TYPE_NAMES = {
     "string": "text",
@@ -30,6 +31,7 @@ class Key:
     required: bool = False
     minimum: float | None = None
     exclusive_minimum: bool = False
+    maximum: float | None = None
     description: str = ""
 
 
@@ -52,13 +54,18 @@ def is_kind(value, kind: str) -> bool:
 
 
 def describe(value) -> str:
+    """A value as a message shows it: short, on one line, line breaks and tabs visible."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    return f"`{value}`"
+    if isinstance(value, OutOfRange):
+        return str(value)
+    text = str(value)
+    text = text[:57] + "..." if len(text) > 60 else text
+    return "`" + text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "`"
 
 
 def check_mapping(data, spec: dict[str, Key], problems: Problems, what: str, line: int | None) -> bool:
@@ -81,8 +88,8 @@ def check_mapping(data, spec: dict[str, Key], problems: Problems, what: str, lin
 
 
 def _check_value(data, name: str, value, key: Key, problems: Problems) -> None:
-    if value is None and not key.required:
-        return
+    if value is None and not key.required or isinstance(value, OutOfRange):
+        return  # a number too long to read was reported by the YAML loader
     line = key_line(data, name)
     if key.kind == "string-list" and isinstance(value, list):
         for index, item in enumerate(value):
@@ -92,7 +99,14 @@ def _check_value(data, name: str, value, key: Key, problems: Problems) -> None:
     if not is_kind(value, key.kind):
         problems.error(line, f"`{name}` must be {_TYPE_NAMES[key.kind]}, found {describe(value)}")
         return
-    if key.minimum is not None and is_kind(value, "number"):
+    if not is_kind(value, "number"):
+        return
+    if not math.isfinite(value):
+        problems.error(line, f"`{name}` must be a finite number, found {describe(value)}")
+        return
+    if key.maximum is not None and value > key.maximum:
+        problems.error(line, f"`{name}` must be at most {key.maximum:g}, found {describe(value)}")
+    if key.minimum is not None:
         too_small = value <= key.minimum if key.exclusive_minimum else value < key.minimum
         if too_small:
             bound = f"greater than {key.minimum:g}" if key.exclusive_minimum else f"at least {key.minimum:g}"

@@ -21,7 +21,7 @@ def load_glossary(path: Path, problems: Problems) -> list[GlossaryEntry]:
     if not isinstance(data, list):
         problems.error(1, f"the glossary must be a list of entries, found {describe(data)}")
         return []
-    entries, seen = [], {}
+    entries, seen, anchors = [], {}, set()
     for index, item in enumerate(data):
         line = item_line(data, index)
         before = len(problems)
@@ -35,5 +35,15 @@ def load_glossary(path: Path, problems: Problems) -> list[GlossaryEntry]:
             continue
         seen[term] = line
         fields = {k: v for k, v in item.items() if k in specs.GLOSSARY_ENTRY}
-        entries.append(GlossaryEntry(**fields, anchor="term-" + slugify_unicode(term, "-")))
+        entries.append(GlossaryEntry(**fields, anchor=_unique(f"term-{slugify_unicode(term, '-')}", anchors)))
     return entries
+
+
+def _unique(anchor: str, taken: set[str]) -> str:
+    """``anchor``, or ``anchor-2``, ``-3``... when two terms slug alike ("Risk analysis", "risk-analysis")."""
+    candidate, number = anchor, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{anchor}-{number}"
+    taken.add(candidate)
+    return candidate

@@ -7,6 +7,7 @@ module exists, quiz ids are unique).
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -51,10 +52,9 @@ def load_quiz_file(path: Path, display_path: str, default_pass_mark: float = 70)
 
 def _check_id(data, key: str, problems: Problems) -> None:
     value = data.get(key)
-    if isinstance(value, str) and not specs.ID_PATTERN.match(value):
-        problems.error(
-            key_line(data, key), f"`{key}` `{value}` is malformed: use lower-case letters, digits and `-`, starting with a letter or digit"
-        )
+    wrong = specs.id_problem(value) if isinstance(value, str) else None
+    if wrong:
+        problems.error(key_line(data, key), f"`{key}` {describe(value)} {wrong}")
 
 
 def _check_versions(data, problems: Problems) -> None:
@@ -99,8 +99,14 @@ def _load_question(item, line: int, problems: Problems) -> Question | None:
     if not check_mapping(item, specs.question_spec(qtype), problems, "a question", line):
         return None
     qid = item.get("id")
-    if qid is not None and not (isinstance(qid, str) and specs.ID_PATTERN.match(qid)) and not isinstance(qid, int):
-        problems.error(key_line(item, "id"), f"question id {describe(qid)} is malformed: use letters, digits and `-`")
+    if isinstance(qid, int) and not isinstance(qid, bool):
+        wrong = specs.id_problem(str(qid)) if qid >= 0 else "is malformed: a number id must not be negative"
+    elif isinstance(qid, str):
+        wrong = specs.id_problem(qid)
+    else:
+        wrong = None if qid is None else "is malformed: use lower-case letters, digits and `-`, or a whole number"
+    if wrong:
+        problems.error(key_line(item, "id"), f"question id {describe(qid)} {wrong}")
     if isinstance(item.get("prompt"), str) and not item["prompt"].strip():
         problems.warning(key_line(item, "prompt"), "the prompt is empty")
     if isinstance(item.get("source"), dict):
@@ -137,6 +143,10 @@ def _check_options(item, problems: Problems, single: bool) -> None:
         where = item_line(options, index)
         if not check_mapping(option, specs.OPTION, problems, "an option", where):
             continue
+        if not _is_text(option.get("text", "")):
+            text = option.get("text")
+            problems.error(key_line(option, "text"), f"option text must be text, found {describe(text)}{_quote_hint(text)}")
+            continue
         text = str(option.get("text", "")).strip()
         if text in texts:
             problems.warning(where, f"option {letter(index)} repeats the text of option {letter(texts[text])}")
@@ -148,14 +158,25 @@ def _check_options(item, problems: Problems, single: bool) -> None:
         problems.error(line, "a `multiple` question needs at least one option with `correct: true`")
 
 
+def _is_text(value) -> bool:
+    """Text, or a finite number read as text (``- text: 42``)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return False
+    return isinstance(value, str) or math.isfinite(value)
+
+
+def _quote_hint(value) -> str:
+    return " (YAML reads yes/no/true/false as a truth value: put it in quotes)" if isinstance(value, bool) else ""
+
+
 def _check_short(item, problems: Problems) -> None:
     answers = item.get("answers")
     if isinstance(answers, list):
         if not answers:
             problems.error(key_line(item, "answers"), "a `short` question needs at least one accepted answer")
         for index, answer in enumerate(answers):
-            if not isinstance(answer, (str, int, float)) or isinstance(answer, bool) or not str(answer).strip():
-                problems.error(item_line(answers, index), f"accepted answer {describe(answer)} must be non-empty text")
+            if not _is_text(answer) or not str(answer).strip():
+                problems.error(item_line(answers, index), f"accepted answer {describe(answer)} must be non-empty text{_quote_hint(answer)}")
 
 
 def _check_text_list(item, key: str, minimum: int, problems: Problems) -> int:
@@ -167,8 +188,9 @@ def _check_text_list(item, key: str, minimum: int, problems: Problems) -> int:
     if len(values) > 26:
         problems.error(key_line(item, key), f"`{key}` can have at most 26 entries (letters a to z), found {len(values)}")
     for index, value in enumerate(values):
-        if isinstance(value, (dict, list)) or value is None or not str(value).strip():
-            problems.error(item_line(values, index), f"entry {index + 1} of `{key}` must be non-empty text")
+        if not _is_text(value) or not str(value).strip():
+            found = f"found {describe(value)}{_quote_hint(value)}"
+            problems.error(item_line(values, index), f"entry {index + 1} of `{key}` must be non-empty text, {found}")
     return len(values)
 
 

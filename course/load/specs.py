@@ -10,7 +10,12 @@ import re
 
 from .fields import Key
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Module, quiz and question ids: matched whole (``fullmatch``, so no trailing
+# line break slips past ``$``). At most 64 characters: a quiz id becomes file
+# names such as ``<id>-qti.zip`` and ``<id>-key.pdf``, which must stay far
+# below the 255-byte limit of file systems.
+MAX_ID_LENGTH = 64
+ID_PATTERN = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID_LENGTH - 1}}}$")
 
 COURSE = {
     "title": Key("string", required=True, description="Course title"),
@@ -18,7 +23,7 @@ COURSE = {
     "organisation": Key("string", description="Who gives the course"),
     "description": Key("string", description="A sentence or two shown on the home page (extension)"),
     "language": Key("string", description="BCP 47 tag, default ar; ar, fa, he, ur are right-to-left"),
-    "pass_mark": Key("number", minimum=0, description="Percent, default 70"),
+    "pass_mark": Key("number", minimum=0, maximum=100, description="Percent, default 70"),
     "modules": Key("string-list", description="Ordered module ids (file names without .md); default: file-name order"),
     "version": Key("any", description="Version of the course, shown in the footer"),
     "paper_size": Key("string", description="A4 (default) or Letter (extension)"),
@@ -45,7 +50,7 @@ QUIZ = {
     "id": Key("string", required=True, description="Quiz id, unique in the course: lower-case letters, digits and -"),
     "module": Key("string", required=True, description="Id of the module the quiz belongs to"),
     "title": Key("string", required=True, description="Quiz title"),
-    "pass_mark": Key("number", minimum=0, description="Percent; default: course.yaml pass_mark"),
+    "pass_mark": Key("number", minimum=0, maximum=100, description="Percent; default: course.yaml pass_mark"),
     "shuffle": Key("boolean", description="On the web page, show options in a shuffled order"),
     "versions": Key("integer", minimum=1, description="Printed versions A, B, C... (1 to 26), each with its own question and option order"),
     "questions": Key("list", required=True, description="The questions, in order"),
@@ -115,3 +120,12 @@ ID_KEYS = frozenset({"id", "module", "modules"})
 
 def question_spec(question_type: str) -> dict[str, Key]:
     return {**QUESTION_COMMON, **QUESTION_BY_TYPE.get(question_type, {})}
+
+
+def id_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid id (a module, quiz or question id), or None if it is."""
+    if len(value) > MAX_ID_LENGTH:
+        return f"is {len(value)} characters long: an id has at most {MAX_ID_LENGTH}"
+    if not ID_PATTERN.fullmatch(value):
+        return "is malformed: use lower-case letters, digits and `-`, starting with a letter or digit"
+    return None
