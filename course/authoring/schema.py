@@ -44,6 +44,8 @@ def key_schema(name: str, key: Key) -> dict:
         schema["description"] = key.description
     if key.minimum is not None:
         schema["exclusiveMinimum" if key.exclusive_minimum else "minimum"] = key.minimum
+    if key.maximum is not None:
+        schema["maximum"] = key.maximum
     if name in ENUMS:
         schema["enum"] = ENUMS[name]
     if name in specs.ID_KEYS:

@@ -20,8 +20,6 @@ from .yamlfile import item_line, key_line, parse_yaml, read_text
 ALL_OF_THE_ABOVE = re.compile(r"all of the above|none of the above|كل ما (سبق|ذكر)|جميع ما (سبق|ذكر)|لا شيء مما (سبق|ذكر)", re.I)
 
 
-MAX_VERSIONS = 26  # printed versions are lettered A to Z
-
 
 def load_quiz_file(path: Path, display_path: str, default_pass_mark: float = 70) -> tuple[Quiz | None, list[Problem]]:
     problems = Problems(display_path)
@@ -32,7 +30,6 @@ def load_quiz_file(path: Path, display_path: str, default_pass_mark: float = 70)
     if data is None or not check_mapping(data, specs.QUIZ, problems, "a quiz", 1):
         return None, list(problems)
     _check_id(data, "id", problems)
-    _check_versions(data, problems)
     questions = _load_questions(data, problems)
     if any(p.is_error for p in problems):
         return None, list(problems)
@@ -55,12 +52,6 @@ def _check_id(data, key: str, problems: Problems) -> None:
     wrong = specs.id_problem(value) if isinstance(value, str) else None
     if wrong:
         problems.error(key_line(data, key), f"`{key}` {describe(value)} {wrong}")
-
-
-def _check_versions(data, problems: Problems) -> None:
-    versions = data.get("versions")
-    if isinstance(versions, int) and not isinstance(versions, bool) and versions > MAX_VERSIONS:
-        problems.error(key_line(data, "versions"), f"`versions` must be at most {MAX_VERSIONS} (A to Z), found {versions}")
 
 
 def _load_questions(data, problems: Problems) -> list[Question]:

@@ -52,7 +52,9 @@ QUIZ = {
     "title": Key("string", required=True, description="Quiz title"),
     "pass_mark": Key("number", minimum=0, maximum=100, description="Percent; default: course.yaml pass_mark"),
     "shuffle": Key("boolean", description="On the web page, show options in a shuffled order"),
-    "versions": Key("integer", minimum=1, description="Printed versions A, B, C... (1 to 26), each with its own question and option order"),
+    "versions": Key(
+        "integer", minimum=1, maximum=26, description="Printed versions A, B, C... (1 to 26), each with its own question and option order"
+    ),
     "questions": Key("list", required=True, description="The questions, in order"),
 }
 

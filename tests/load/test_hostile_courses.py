@@ -484,7 +484,7 @@ CASES = [
     ),
     Case(
         "48b-duplicate-key-in-question",
-        edit(QUIZ, "    prompt: Who files the cargo manifest?\n", "    prompt: Who files the cargo manifest?\n    prompt: Who files it?\n"),
+        edit(QUIZ, "    prompt: Who files the list of everything a vessel carries?\n", "    prompt: Who files the list?\n    prompt: Who files it?\n"),
         1,
         r"^quizzes/customs-basics-quiz\.yaml:9: the key `prompt` is given twice in this mapping \(first at line 8\)",
     ),
@@ -662,7 +662,7 @@ CASES = [
     ),
     Case(
         "66e-short-answer-is-no",
-        edit(QUIZ, "    answers: [manifest, cargo manifest]\n", "    answers: [manifest, no]\n"),
+        edit(QUIZ, "    answers: [customs, the customs, customs authority]\n", "    answers: [customs, no]\n"),
         1,
         r"^quizzes/customs-basics-quiz\.yaml:36: accepted answer `false` must be non-empty text \(YAML reads",
     ),
