@@ -484,7 +484,7 @@ CASES = [
     ),
     Case(
         "48b-duplicate-key-in-question",
-        edit(QUIZ, "    prompt: Who files the list of everything a vessel carries?\n", "    prompt: Who files the list?\n    prompt: Who files it?\n"),
+        edit(QUIZ, "    prompt: Who files the list of everything a vessel carries?\n", "    prompt: Who?\n    prompt: Who files it?\n"),
         1,
         r"^quizzes/customs-basics-quiz\.yaml:9: the key `prompt` is given twice in this mapping \(first at line 8\)",
     ),
