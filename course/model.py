@@ -150,6 +150,7 @@ class GlossaryEntry:
     abbreviation: str | None = None
     translation: str | None = None
     anchor: str = ""
+    deprecated: list[str] = field(default_factory=list)  # forms the term replaces (lint: deprecated-term)
 
 
 @dataclass

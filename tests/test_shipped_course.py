@@ -138,3 +138,129 @@ def test_no_learner_output_contains_trainer_notes(course, shipped_build: Path):
         text = flat(pdftotext(path))
         leaked = [f for f in fragments if f in text]
         assert not leaked, f"{path.name} shows trainer notes: {leaked[:3]}"
+
+
+# --- quizzes that measure (issue 17) ---------------------------------------------
+#
+# These read all five quizzes. The position and length rules count options in
+# file order: paper sheets and answer keys never shuffle (docs/course-format.md),
+# so a key that always sits at (أ) can be beaten on paper whatever `shuffle` says.
+
+KEY_SHARE = 0.35  # no option position may hold more than 35 % of the single-choice keys
+LONGEST_SHARE = 0.40  # at most 40 % of selected-response items may have the strictly longest option as a key
+SCENARIOS_PER_QUIZ = 3
+
+# A scenario item is recognised by the shape of its prompt (the format has no
+# key for it): markup stripped, it starts with «في» (the setting: «في مطار دولي»,
+# «في وحدة معلومات الركاب»، «في الخط الثاني»...), names someone acting or acted
+# on at the counter or in the risk-analysis room (an officer, an analyst, a
+# traveller, a unit, the first or second line...), and ends with a question
+# mark (the decision asked for).
+SCENARIO_ACTOR = re.compile(r"ضابط|محلل|مسافر|راكب|الخط (?:الأول|الثاني)|وحد[ةه]|فريق|موظف|مدير|مفتش")
+
+
+def _plain(text: str) -> str:
+    from course.lint.text import plain
+
+    return " ".join(plain(text).split())
+
+
+def is_scenario(prompt: str) -> bool:
+    text = _plain(prompt)
+    return text.startswith("في ") and text.endswith("؟") and SCENARIO_ACTOR.search(text) is not None
+
+
+def _key_positions(quiz) -> list[int]:
+    return [[o.correct for o in q.options].index(True) for q in quiz.questions if q.type == "single"]
+
+
+def _longest_is_key(question) -> bool:
+    lengths = [len(_plain(o.text)) for o in question.options]
+    longest = max(lengths)
+    return lengths.count(longest) == 1 and question.options[lengths.index(longest)].correct
+
+
+def _spread(positions: list[int]) -> dict[int, float]:
+    counts = Counter(positions)
+    return {position: count / len(positions) for position, count in counts.items()}
+
+
+def test_every_quiz_shuffles_on_the_web_page(course):
+    assert [q.id for q in course.quizzes if not q.shuffle] == []
+
+
+@pytest.mark.parametrize("quiz_id", ["cooperation-quiz", "ibm-quiz", "ftf-quiz", "api-quiz", "digital-borders-quiz"])
+def test_single_choice_keys_are_spread_over_the_positions(course, quiz_id):
+    quiz = next(q for q in course.quizzes if q.id == quiz_id)
+    positions = _key_positions(quiz)
+    assert positions, f"{quiz_id} has no single-choice item"
+    crowded = {chr(ord("a") + p): round(share, 2) for p, share in _spread(positions).items() if share > KEY_SHARE}
+    assert not crowded, f"{quiz_id}: keys crowd in positions {crowded} (file order)"
+
+
+def test_single_choice_keys_are_spread_across_the_course(course):
+    positions = [p for quiz in course.quizzes for p in _key_positions(quiz)]
+    crowded = {chr(ord("a") + p): round(share, 2) for p, share in _spread(positions).items() if share > KEY_SHARE}
+    assert not crowded, f"across the course, keys crowd in positions {crowded}"
+
+
+@pytest.mark.parametrize("quiz_id", ["cooperation-quiz", "ibm-quiz", "ftf-quiz", "api-quiz", "digital-borders-quiz"])
+def test_multiple_choice_keys_are_not_the_first_block(course, quiz_id):
+    quiz = next(q for q in course.quizzes if q.id == quiz_id)
+    for question in quiz.questions:
+        if question.type != "multiple":
+            continue
+        flags = [o.correct for o in question.options]
+        keys = sum(flags)
+        assert flags[:keys] != [True] * keys, f"{quiz_id}/{question.id}: the keys are the first {keys} options"
+
+
+@pytest.mark.parametrize("quiz_id", ["cooperation-quiz", "ibm-quiz", "ftf-quiz", "api-quiz", "digital-borders-quiz"])
+def test_the_key_is_rarely_the_strictly_longest_option(course, quiz_id):
+    quiz = next(q for q in course.quizzes if q.id == quiz_id)
+    selected = [q for q in quiz.questions if q.type in ("single", "multiple")]
+    cued = [q.id for q in selected if _longest_is_key(q)]
+    assert len(cued) <= LONGEST_SHARE * len(selected), f"{quiz_id}: the strictly longest option is a key in {cued} of {len(selected)}"
+
+
+@pytest.mark.parametrize("quiz_id", ["cooperation-quiz", "ibm-quiz", "ftf-quiz", "api-quiz", "digital-borders-quiz"])
+def test_every_quiz_has_scenario_items(course, quiz_id):
+    quiz = next(q for q in course.quizzes if q.id == quiz_id)
+    scenarios = [q.id for q in quiz.questions if is_scenario(q.prompt)]
+    assert len(scenarios) >= SCENARIOS_PER_QUIZ, f"{quiz_id}: scenario items {scenarios}, need {SCENARIOS_PER_QUIZ}"
+
+
+def test_the_scenario_shape_is_recognised():
+    assert is_scenario("في كشك الخط الأول بمطار دولي، يظهر للضابط تطابق جزئي. ما الإجراء الصحيح؟")
+    assert is_scenario("في **وحدة معلومات الركاب**، تحلل محللة رسالة PAXLST. ما الإجراء الأنسب؟")
+    assert not is_scenario("في أي تاريخ أصبح التعديل 26 نافذاً؟"), "a recall question that starts with «في» is not a scenario"
+    assert not is_scenario("يظهر عند ضابط الخط الأول تطابق جزئي. ما الإجراء الصحيح؟"), "no setting"
+
+
+def test_every_objective_is_named_by_a_question_within_range(course):
+    for quiz in course.quizzes:
+        module = next(m for m in course.modules if m.id == quiz.module)
+        named = [q.objective for q in quiz.questions]
+        assert None not in named, f"{quiz.id}: a question names no objective"
+        assert set(named) == set(range(1, len(module.objectives) + 1)), (quiz.id, sorted(set(named)))
+
+
+# The seeds' old names, «الوثيقة 000/001», have no glossary entry (docs/terminology.md, section 3).
+SEED_NAMES = ("الوثيقة 000", "الوثيقة 001")
+
+
+def test_no_deprecated_term_of_the_terminology_standard(course):
+    from course.lint import RULES, LintSettings
+
+    assert any(entry.deprecated for entry in course.glossary), "glossary.yaml declares the deprecated forms of docs/terminology.md"
+    found = [str(p) for p in RULES["deprecated-term"].run(course, LintSettings())]
+    assert not found, "\n".join(found)
+    texts = {f"modules/{m.id}.md": m.body_markdown + "\n" + (m.trainer_notes_markdown or "") for m in course.modules}
+    for quiz in course.quizzes:
+        texts[f"quizzes/{quiz.id}.yaml"] = "\n".join(
+            [q.prompt for q in quiz.questions] + [q.explanation or "" for q in quiz.questions] + [o.text + " " + (o.feedback or "") for q in quiz.questions for o in q.options]
+        )
+    texts["glossary.yaml"] = "\n".join(e.definition for e in course.glossary)
+    for path, text in texts.items():
+        unquoted = re.sub(r'"[^"\n]*"', " ", text)
+        assert not [name for name in SEED_NAMES if name in unquoted], f"{path} still names a seed «الوثيقة 000/001»: name it by its title"

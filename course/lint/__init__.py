@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..model import Course
 from ..problems import Problem
-from . import bidi, coverage, glossary, items, placeholders, questions, sources  # noqa: F401 - registers the rules
+from . import bidi, coverage, glossary, items, placeholders, questions, sources, terminology  # noqa: F401 - registers the rules
 from .registry import RULES, LintSettings, Rule, rule
 
 __all__ = ["RULES", "LintSettings", "Rule", "lint_course", "rule"]

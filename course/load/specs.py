@@ -44,6 +44,7 @@ GLOSSARY_ENTRY = {
     "abbreviation": Key("string", description="Its abbreviation, e.g. API"),
     "translation": Key("string", description="The term in another language"),
     "definition": Key("string", required=True, description="What it means (Markdown)"),
+    "deprecated": Key("string-list", description="Forms the term replaces; `check` warns where they are still used (extension)"),
 }
 
 QUIZ = {

@@ -53,6 +53,7 @@ def test_every_rule_is_registered_with_an_id_a_description_and_a_severity():
         "source-unchecked",
         "placeholder",
         "bidi-start",
+        "deprecated-term",
     }
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id and rule.description and rule.severity == WARNING
@@ -88,6 +89,42 @@ def test_arabic_terms_are_found_through_spelling_variants(tmp_path):
     _append(root / "glossary.yaml", "- term: الحمايه\n  definition: كلمة بتاء مربوطة مكتوبة هاءً.\n")
     _edit(root / "modules/intro.md", "البيانات.", "البيانات مع الحماية.")
     assert found(root, "unused-term") == []
+
+
+def _deprecate(root: Path, forms: str) -> None:
+    _edit(root / "glossary.yaml", "  abbreviation: RA\n", f"  abbreviation: RA\n  deprecated: {forms}\n")
+
+
+def test_a_deprecated_form_is_reported_where_it_is_used(english_copy):
+    _deprecate(english_copy, "[Risk assessment, risk scoring]")
+    _edit(english_copy / "modules/risk-profiling.md", "- An unusual route.", "- An unusual route (a risk assessment flag).")
+    _edit(english_copy / "quizzes/risk-profiling-quiz.yaml", "explanation: A new importer has no compliance history.", "explanation: In risk scoring, a new importer has no history.")
+    _append(english_copy / "glossary.yaml", "- term: Profile\n  definition: A set of indicators used in risk assessment.\n")
+    (english_copy / "trainer").mkdir()
+    (english_copy / "trainer/risk-profiling.md").write_text("# Plan\n\nTen minutes.\n\nRisk Assessment first.\n", encoding="utf-8")
+    assert found(english_copy, "deprecated-term") == [
+        "glossary.yaml:8: warning: «Risk assessment» is deprecated: write «Risk analysis» (docs/terminology.md) [deprecated-term]",
+        "modules/risk-profiling.md:21: warning: «Risk assessment» is deprecated: write «Risk analysis» (docs/terminology.md) [deprecated-term]",
+        "quizzes/risk-profiling-quiz.yaml:9: warning: «risk scoring» is deprecated: write «Risk analysis» (docs/terminology.md) [deprecated-term]",
+        "trainer/risk-profiling.md:5: warning: «Risk assessment» is deprecated: write «Risk analysis» (docs/terminology.md) [deprecated-term]",
+    ]
+
+
+def test_quotations_sources_and_the_deprecated_list_itself_are_not_reported(english_copy):
+    _deprecate(english_copy, "\n    - Risk assessment\n    - المرفق 9")
+    _edit(english_copy / "modules/risk-profiling.md", "- An unusual route.", '- An unusual route ("a risk assessment flag", as the manual says); المرفق 90.')
+    _edit(
+        english_copy / "quizzes/risk-profiling-quiz.yaml",
+        "    explanation: A new importer has no compliance history.\n",
+        "    explanation: A new importer has no compliance history.\n    source:\n      document: Risk assessment manual\n      quote: Risk assessment comes first\n",
+    )
+    assert found(english_copy, "deprecated-term") == []
+
+
+def test_a_deprecated_arabic_form_is_found_with_prefixes_and_spelling_folded(english_copy):
+    _deprecate(english_copy, "[سجل بيانات المسافر]")
+    _edit(english_copy / "modules/risk-profiling.md", "- An unusual route.", "- An unusual route وبسجلّ بيانات المسافرين.")
+    assert [line.split(": warning")[0] for line in found(english_copy, "deprecated-term")] == ["modules/risk-profiling.md:21"]
 
 
 # --- coverage ------------------------------------------------------------------
