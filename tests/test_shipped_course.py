@@ -258,7 +258,9 @@ def test_no_deprecated_term_of_the_terminology_standard(course):
     texts = {f"modules/{m.id}.md": m.body_markdown + "\n" + (m.trainer_notes_markdown or "") for m in course.modules}
     for quiz in course.quizzes:
         texts[f"quizzes/{quiz.id}.yaml"] = "\n".join(
-            [q.prompt for q in quiz.questions] + [q.explanation or "" for q in quiz.questions] + [o.text + " " + (o.feedback or "") for q in quiz.questions for o in q.options]
+            [q.prompt for q in quiz.questions]
+            + [q.explanation or "" for q in quiz.questions]
+            + [o.text + " " + (o.feedback or "") for q in quiz.questions for o in q.options]
         )
     texts["glossary.yaml"] = "\n".join(e.definition for e in course.glossary)
     for path, text in texts.items():

@@ -35,7 +35,9 @@ _YAML_ITEM = re.compile(r"^(\s*)-\s")
 _SKIPPED_KEYS = {"quote", "document", "deprecated"}
 
 
-@rule("deprecated-term", "a form the glossary marks `deprecated:` (the term replaces it) used in a module, quiz, trainer note or the glossary")
+@rule(
+    "deprecated-term", "a form the glossary marks `deprecated:` (the term replaces it) used in a module, quiz, trainer note or the glossary"
+)
 def deprecated_terms(course: Course, settings) -> list:
     forms = _forms(course)
     if not forms:

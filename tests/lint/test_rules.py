@@ -98,25 +98,35 @@ def _deprecate(root: Path, forms: str) -> None:
 def test_a_deprecated_form_is_reported_where_it_is_used(english_copy):
     _deprecate(english_copy, "[Risk assessment, risk scoring]")
     _edit(english_copy / "modules/risk-profiling.md", "- An unusual route.", "- An unusual route (a risk assessment flag).")
-    _edit(english_copy / "quizzes/risk-profiling-quiz.yaml", "explanation: A new importer has no compliance history.", "explanation: In risk scoring, a new importer has no history.")
+    _edit(
+        english_copy / "quizzes/risk-profiling-quiz.yaml",
+        "explanation: A new importer has no compliance history.",
+        "explanation: In risk scoring, a new importer has no history.",
+    )
     _append(english_copy / "glossary.yaml", "- term: Profile\n  definition: A set of indicators used in risk assessment.\n")
     (english_copy / "trainer").mkdir()
     (english_copy / "trainer/risk-profiling.md").write_text("# Plan\n\nTen minutes.\n\nRisk Assessment first.\n", encoding="utf-8")
+    advice = "is deprecated: write «Risk analysis» (docs/terminology.md) [deprecated-term]"
     assert found(english_copy, "deprecated-term") == [
-        "glossary.yaml:8: warning: «Risk assessment» is deprecated: write «Risk analysis» (docs/terminology.md) [deprecated-term]",
-        "modules/risk-profiling.md:21: warning: «Risk assessment» is deprecated: write «Risk analysis» (docs/terminology.md) [deprecated-term]",
-        "quizzes/risk-profiling-quiz.yaml:9: warning: «risk scoring» is deprecated: write «Risk analysis» (docs/terminology.md) [deprecated-term]",
-        "trainer/risk-profiling.md:5: warning: «Risk assessment» is deprecated: write «Risk analysis» (docs/terminology.md) [deprecated-term]",
+        f"glossary.yaml:8: warning: «Risk assessment» {advice}",
+        f"modules/risk-profiling.md:21: warning: «Risk assessment» {advice}",
+        f"quizzes/risk-profiling-quiz.yaml:9: warning: «risk scoring» {advice}",
+        f"trainer/risk-profiling.md:5: warning: «Risk assessment» {advice}",
     ]
 
 
 def test_quotations_sources_and_the_deprecated_list_itself_are_not_reported(english_copy):
     _deprecate(english_copy, "\n    - Risk assessment\n    - المرفق 9")
-    _edit(english_copy / "modules/risk-profiling.md", "- An unusual route.", '- An unusual route ("a risk assessment flag", as the manual says); المرفق 90.')
+    _edit(
+        english_copy / "modules/risk-profiling.md",
+        "- An unusual route.",
+        '- An unusual route ("a risk assessment flag", as the manual says); المرفق 90.',
+    )
     _edit(
         english_copy / "quizzes/risk-profiling-quiz.yaml",
         "    explanation: A new importer has no compliance history.\n",
-        "    explanation: A new importer has no compliance history.\n    source:\n      document: Risk assessment manual\n      quote: Risk assessment comes first\n",
+        "    explanation: A new importer has no compliance history.\n"
+        "    source:\n      document: Risk assessment manual\n      quote: Risk assessment comes first\n",
     )
     assert found(english_copy, "deprecated-term") == []
 
