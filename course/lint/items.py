@@ -144,7 +144,7 @@ def longest_keys(course: Course, settings) -> list:
     return found
 
 
-@rule("answer-in-another-item", "one question's prompt or options hold the right answer of another question of the quiz")
+@rule("answer-in-another-item", "one question's prompt holds the right answer of another question of the quiz")
 def answers_given_away(course: Course, settings) -> list:
     found = []
     for quiz in course.quizzes:
@@ -152,11 +152,11 @@ def answers_given_away(course: Course, settings) -> list:
         texts = {q.id: _texts(q) for q in quiz.questions}
         for question in quiz.questions:
             for other in quiz.questions:
-                given = next((shown for answer, shown in _answers(question) if any(answer in t for t in texts[other.id])), None)
+                given = next((shown for answer, shown in _answers(question) if any(_holds(t, answer) for t in texts[other.id])), None)
                 if other is not question and given is not None:
                     problems.warning(
                         other.line,
-                        f"question `{other.id}` holds the right answer of question `{question.id}` («{_short(given)}»): "
+                        f"the prompt of `{other.id}` holds the right answer of question `{question.id}` («{_short(given)}»): "
                         "a learner reads it there; reword one of them",
                     )
         found += problems
@@ -176,7 +176,18 @@ def _answers(question: Question) -> list[tuple[str, str]]:
 
 
 def _texts(question: Question) -> list[str]:
-    return [folded(question.prompt), *(folded(o.text) for o in question.options), *(folded(t) for t in question.prompts)]
+    """What a learner reads as the question itself: its prompt.
+
+    Options, choices and a matching question's prompts are left out: another
+    item's answer standing in a list, right or wrong, does not say it is
+    right; in a stem it does.
+    """
+    return [folded(question.prompt)]
+
+
+def _holds(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` stands in ``text`` as whole words (``مكافحة`` is not in ``لمكافحة``)."""
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
 
 
 def _short(text: str, size: int = 60) -> str:
@@ -225,6 +236,12 @@ def all_or_none(course: Course, settings) -> list:
     return found
 
 
+def _asking_sentence(text: str) -> str:
+    """The sentence that asks (the last one ending in ? or ؟; the whole text when none does): a scenario may negate freely."""
+    sentences = re.findall(r"[^.!?؟\n]*[?؟]", text)
+    return sentences[-1] if sentences else text
+
+
 @rule("negative-stem", "a prompt asks with a negative (not, except, ليس, لا, غير, عدا...) that is not emphasised")
 def negative_stems(course: Course, settings) -> list:
     found = []
@@ -234,7 +251,7 @@ def negative_stems(course: Course, settings) -> list:
             if question.type not in ("single", "multiple"):
                 continue
             bare = EMPHASISED.sub(" ", question.prompt or "")
-            match = NEGATIVE.search(plain(bare))
+            match = NEGATIVE.search(_asking_sentence(plain(bare)))
             if match and not match.group(0).isupper():
                 problems.warning(
                     question.line,

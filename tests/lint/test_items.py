@@ -107,7 +107,7 @@ def test_an_item_that_holds_another_items_answer(english_copy):
     ]
     text = write_quiz(english_copy, questions)
     assert found(english_copy, "answer-in-another-item") == [
-        f"quizzes/customs-basics-quiz.yaml:{line_of(text, 'id: q2')}: warning: question `q2` holds the right answer of question `q1` "
+        f"quizzes/customs-basics-quiz.yaml:{line_of(text, 'id: q2')}: warning: the prompt of `q2` holds the right answer of question `q1` "
         "(«The passenger information unit»): a learner reads it there; reword one of them [answer-in-another-item]"
     ]
     questions[1]["prompt"] = "May the analysts share data?"
@@ -161,6 +161,8 @@ def test_all_or_none_of_the_above(english_copy, text, reported):
         ("Which document is NOT filed by the carrier?", None),
         ("أيّ مما يلي **ليس** من مكونات الإدارة المتكاملة؟", None),
         ("Which document does the carrier file?", None),
+        ("The officer is not sure the passport is his. Which database does she check?", None),
+        ("في المعبر، الجواز ليس في يد صاحبه. أيّ قاعدة بيانات يفحصها الموظف؟", None),
     ],
 )
 def test_an_unemphasised_negative_stem(english_copy, prompt, reported):
@@ -173,3 +175,21 @@ def test_an_unemphasised_negative_stem(english_copy, prompt, reported):
         ]
     else:
         assert problems == []
+
+
+def test_another_items_answer_among_options_is_not_a_giveaway(english_copy):
+    questions = [
+        single("q1", 1, ["Interpol", "The passenger information unit", "The airline", "The port"], prompt="Who analyses PNR data?"),
+        single("q2", 0, ["The border police", "The passenger information unit", "The airline", "The port"], prompt="Who stops travellers?"),
+    ]
+    write_quiz(english_copy, questions)
+    assert found(english_copy, "answer-in-another-item") == []
+
+
+def test_an_answer_inside_a_longer_word_is_not_found(english_copy):
+    questions = [
+        single("q1", 1, ["حماية الطيران", "مكافحة الإرهاب", "منع التهريب", "حماية الحدود"], prompt="ما الهدف الأول؟"),
+        single("q2", 0, prompt="ما دور مركز الأمم المتحدة لمكافحة الإرهاب؟"),
+    ]
+    write_quiz(english_copy, questions)
+    assert found(english_copy, "answer-in-another-item") == []
