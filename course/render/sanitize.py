@@ -153,11 +153,13 @@ def _flatten(root: ElementTree.Element) -> list:
 
     def walk(element):
         if isinstance(element.tag, str):
-            events.append(("start", element.tag, tuple(sorted(element.attrib.items()))))
-            text(element.text)
-            for child in element:
-                walk(child)
-            events.append(("end", element.tag))
+            tag = element.tag.rpartition("}")[2]  # svg and math elements come with their namespace
+            events.append(("start", tag, tuple(sorted(element.attrib.items()))))
+            if tag not in EMPTIED:  # nh3 drops what is inside them too: name the element, not its parts
+                text(element.text)
+                for child in element:
+                    walk(child)
+            events.append(("end", tag))
         else:  # a comment: nh3 drops it; it is not content
             events.append(("comment",))
         text(element.tail)
