@@ -61,9 +61,12 @@ MODULE_ATTACK = """
 <a href="data:text/html,<script>alert('m-data')</script>">data link</a>
 
 <style>body { background: url(https://evil.example/track) }</style>
+
+<link rel="attachment" href="customs-basics/terminal.png"><a rel="attachment" href="customs-basics/terminal.png">attached</a>
 """
 ACTIVE_TAGS = {"iframe", "frame", "object", "embed", "base", "svg", "applet"}
 SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:", re.I)  # an absolute URL (a relative one is the package's own)
+SCHEME_NOT_WEB = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.I)
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlink:href", "background"}
 
 
@@ -124,7 +127,7 @@ def active_in_html(markup: str, where: str) -> list[str]:
         for name, value in element.attrib.items():
             if name.lower().startswith("on"):
                 found.append(f"{where}: {name}= on <{tag}>")
-            elif name.lower() in URL_ATTRIBUTES and re.match(r"^\s*(javascript|vbscript|data)\s*:", value, re.I):
+            elif name.lower() in URL_ATTRIBUTES and re.match(SCHEME_NOT_WEB, value):
                 found.append(f"{where}: {name}={value[:40]} on <{tag}>")
             elif name.lower() == "style" and "url(" in value:
                 found.append(f"{where}: style={value[:40]}")
@@ -142,7 +145,7 @@ def active_in_xml(root: etree._Element, where: str) -> list[str]:
             found.append(f"{where}: <{local}>")
         for name, value in element.attrib.items():
             name = etree.QName(name).localname.lower()
-            if name.startswith("on") or (name in URL_ATTRIBUTES and re.match(r"^\s*(javascript|vbscript|data)\s*:", value, re.I)):
+            if name.startswith("on") or (name in URL_ATTRIBUTES and re.match(SCHEME_NOT_WEB, value)):
                 found.append(f"{where}: {name}={value[:40]}")
         parent = element.getparent()
         if local == "text" and parent is not None and parent.get("format") == "html":
@@ -242,5 +245,7 @@ def test_pdfs_carry_no_script_and_show_the_words(built):
         root = reader.trailer["/Root"]
         assert "/OpenAction" not in root and "/JavaScript" not in (root.get("/Names") or {}), pdf
         assert not reader.attachments, pdf
+        actions = [annotation.get_object().get("/A") or {} for page in reader.pages for annotation in page.get("/Annots") or []]
+        assert not [a for a in actions if a.get("/S") in ("/JavaScript", "/Launch") or re.match(SCHEME_NOT_WEB, a.get("/URI", ""))], pdf
     key = pdftotext(out / "pdf" / "quizzes" / f"{QUIZ}-key.pdf")
     assert "raw link" in key and "evil.example" not in key
