@@ -249,3 +249,29 @@ def test_pdfs_carry_no_script_and_show_the_words(built):
         assert not [a for a in actions if a.get("/S") in ("/JavaScript", "/Launch") or re.match(SCHEME_NOT_WEB, a.get("/URI", ""))], pdf
     key = pdftotext(out / "pdf" / "quizzes" / f"{QUIZ}-key.pdf")
     assert "raw link" in key and "evil.example" not in key
+
+
+def test_classroom_pages_hold_no_active_content(built, tmp_path):
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from tests.classroom.fixtures import PASSWORD, TRAINER, create_class, joined_learner, make_app, set_password, signed_in_trainer
+
+    out, _ = built
+    app = make_app(f"sqlite:///{tmp_path / 'classroom.db'}", out, course_root=out.parent / "course")
+    with TestClient(app):
+        app.state.classroom.database.write_now(lambda connection: set_password(connection, TRAINER, PASSWORD))
+        trainer = signed_in_trainer(app)
+        class_id = create_class(trainer)
+        learner = joined_learner(app)
+        pages = {
+            "dashboard": trainer.get("/trainer"),
+            "class": trainer.get(f"/trainer/classes/{class_id}"),
+            "quiz report": trainer.get(f"/trainer/classes/{class_id}/quizzes/{QUIZ}"),
+            "learner quiz": learner.get(f"/quizzes/{QUIZ}.html"),
+            "learner module": learner.get("/modules/customs-basics.html"),
+        }
+    for name, response in pages.items():
+        assert response.status_code == 200, (name, response.text[:300])
+    found = [hit for name, response in pages.items() for hit in active_in_html(response.text, name)]
+    assert not found, found
