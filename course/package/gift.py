@@ -112,7 +112,8 @@ def question_block(quiz: Quiz, question: Question, course: Course) -> str:
 
 
 def quiz_text(course: Course, quiz: Quiz) -> str:
-    header = [f"// {quiz.title} ({quiz.id})", "$CATEGORY: $course$/" + quiz.title.replace("/", "//")]
+    title = " ".join(quiz.title.split())  # one line: a line break would end the comment and start a question
+    header = [f"// {title} ({quiz.id})", "$CATEGORY: $course$/" + title.replace("/", "//")]
     return "\n\n".join(["\n".join(header), *(question_block(quiz, q, course) for q in quiz.questions)]) + "\n"
 
 

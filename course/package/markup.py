@@ -1,7 +1,9 @@
 """Authors' Markdown as the HTML and plain text that quiz exports carry.
 
 Prompts, explanations and feedback are Markdown, converted exactly as the
-site converts them (``render_markdown``: one cached converter per thread). Right-to-left courses get a ``dir="rtl"`` wrapper,
+site converts them (``render_markdown``: one cached converter per thread, its
+HTML sanitized under the one allow-list of ``render.sanitize``, so no export
+carries script, handlers or ``javascript:`` links). Right-to-left courses get a ``dir="rtl"`` wrapper,
 built with lxml, so an LMS shows them the right way round even on a
 left-to-right page. Numbers are written without exponents or trailing zeros.
 """

@@ -2,7 +2,9 @@
 
 Links between modules are written as ``other.md#anchor`` (so they also work
 in an editor's preview) and become ``other.html#anchor``; broken links,
-missing anchors and missing images are reported at their line.
+missing anchors and missing images are reported at their line. The HTML is
+sanitized (``sanitize``): whatever raw HTML it loses is a warning at its line,
+for module bodies, quiz texts and trainer notes alike.
 
 What a module's Markdown gives (its HTML, headings, ids, and the links and
 images it holds) depends on its body alone, so a build may hand in what an
@@ -26,6 +28,8 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..model import Course, Heading, Module
 from ..problems import ERROR, WARNING, Problem, Problems
+from .images import image_trouble
+from .sanitize import Removed, sanitize, sanitized
 
 EXTENSIONS = ["extra", "admonition", "sane_lists", "toc"]  # module bodies
 SHORT = ["extra", "sane_lists"]  # prompts, explanations, notes
@@ -99,7 +103,7 @@ _MARKUP = re.compile(r"[\\`*_\[\]!<>&{}\n\r\t\x00-\x08\x0b-\x1f\x7f]|^[\s#>+\-=:
 
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
-    """Plain Markdown to HTML for short fields (prompts, explanations, notes).
+    """Plain Markdown to sanitized HTML for short fields (prompts, explanations, notes).
 
     One converter per thread, reset between texts: making a new one costs
     more than converting a prompt. A page often shows the same text twice.
@@ -107,17 +111,32 @@ def render_markdown(text: str) -> str:
     hold both paths to the same output).
     """
     text = text or ""
-    if text and not _MARKUP.search(text):
+    if _plain(text):
         return f"<p>{text}</p>"
     return convert_markdown(text)
 
 
+def _plain(text: str) -> bool:
+    return bool(text) and not _MARKUP.search(text)
+
+
 def convert_markdown(text: str) -> str:
     """``render_markdown`` through the converter, always."""
+    return _converted(text)[0]
+
+
+def removed_from(text: str | None) -> tuple[Removed, ...]:
+    """What sanitizing took out of ``render_markdown(text)``."""
+    return () if _plain(text or "") else _converted(text or "")[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _converted(text: str) -> tuple[str, tuple[Removed, ...]]:
     md = getattr(_local, "short", None)
     if md is None:
         md = _local.short = markdown.Markdown(extensions=extensions(SHORT))
-    return md.reset().convert(text)
+    html, removed = sanitize(md.reset().convert(text))
+    return html, tuple(removed)
 
 
 def body_key(module: Module) -> str:
@@ -164,11 +183,49 @@ def render_modules(course: Course, derived: dict | None = None, conversion: Conv
         data = derived[module.id]
         module.html = data["html"]
         module.headings = [Heading(*heading) for heading in data["headings"]]
-        pending.append((module, [tuple(link) for link in data["found"]]))
+        pending.append((module, [tuple(link) for link in data["found"]], [tuple(item) for item in data["media"]]))
+        _report_removed(f"modules/{module.id}.md", module.body_markdown, module.body_line, [Removed(*r) for r in data["removed"]], problems)
     anchors = {m.id: {h.anchor for h in m.headings} | set(derived[m.id]["ids"]) for m in course.modules}
-    for module, found in pending:
+    for module, found, media in pending:
         _check_links(course, module, found, anchors, problems)
+        _check_raw_media(course, module, found, media, problems)
+    _check_texts(course, problems)
     return problems
+
+
+def _check_texts(course: Course, problems: Problems) -> None:
+    """Warn about raw HTML removed from the quizzes' Markdown texts and the trainer notes."""
+    for quiz in course.quizzes:
+        display = f"quizzes/{quiz.path.name}" if quiz.path else f"quizzes/{quiz.id}.yaml"
+        for question in quiz.questions:
+            for text in _texts(question):
+                _report_removed(display, None, question.line or None, removed_from(text), problems)
+    for module in course.modules:
+        if module.trainer_notes_markdown:
+            notes = module.trainer_notes_markdown
+            _report_removed(f"trainer/{module.id}.md", notes, 1, removed_from(notes), problems)
+
+
+def _texts(question) -> list[str]:
+    """Every text of a question that an export converts from Markdown."""
+    texts = [question.prompt, question.explanation, *question.prompts, *question.choices, *question.items]
+    texts += [text for option in question.options for text in (option.text, option.feedback)]
+    return [text for text in texts if isinstance(text, str) and text]
+
+
+def _report_removed(display: str, source: str | None, first_line: int | None, removed, problems: Problems) -> None:
+    for item in removed:
+        line = _line_in(source, first_line, item.needle) if source is not None else first_line
+        problems.append(_problem(display, line, f"removed {item.what} ({item.why})", warning=True))
+
+
+def _line_in(source: str, first_line: int, needle: str) -> int:
+    """The first line of ``source`` holding ``needle`` (any case), counted from ``first_line``."""
+    wanted = needle.lower()
+    for offset, line in enumerate(source.splitlines()):
+        if wanted and wanted in line.lower():
+            return first_line + offset
+    return first_line
 
 
 def derive_all(_unused, bodies: list[str]) -> list[dict]:
@@ -180,9 +237,16 @@ def derive(body: str) -> dict:
     """What a module's body gives: HTML, headings, element ids, links and images (JSON-ready)."""
     md, links = _converter()
     found = links.found = []
-    html = md.reset().convert(body)
+    html, removed, media = sanitized(md.reset().convert(body))
     headings = [[t["level"], t["name"], t["id"]] for t in _flatten(md.toc_tokens)]
-    return {"html": html, "headings": headings, "ids": sorted(_ids(html)), "found": [list(item) for item in found]}
+    return {
+        "html": html,
+        "headings": headings,
+        "ids": sorted(_ids(html)),
+        "found": [list(item) for item in found],
+        "removed": [[item.what, item.needle, item.why] for item in removed],
+        "media": [list(item) for item in media],
+    }
 
 
 def _flatten(tokens):
@@ -237,8 +301,43 @@ def _check_image(course, module, src, alt, display, line, problems) -> None:
     path = (folder / unquote(parts.path)).resolve()
     if not path.is_relative_to(folder) or not path.is_file():
         problems.append(_problem(display, line, f"image `{src}` not found: put it in modules/{module.id}/"))
+    else:
+        _check_image_file(path, src, display, line, problems)
     if not alt.strip():
         problems.append(_problem(display, line, f"image `{src}` has no alt text: describe it in ![...](...)", warning=True))
+
+
+def _check_raw_media(course, module, found, media, problems) -> None:
+    """Media that raw HTML loads (Markdown images are checked as links): only files inside the course are used."""
+    display = f"modules/{module.id}.md"
+    markdown_images = {url for tag, url, _ in found if tag == "img"}
+    for tag, src in media:
+        if src in markdown_images:
+            continue
+        line = _line_of(module, src)
+        path = _inside(course, src)
+        if path is None:
+            message = f"<{tag}> file `{src}` is not a file inside the course: the PDF leaves it out; put it in modules/{module.id}/"
+            problems.append(_problem(display, line, message, warning=True))
+        elif tag == "img":
+            _check_image_file(path, src, display, line, problems)
+
+
+def _check_image_file(path: Path, src: str, display: str, line: int, problems: Problems) -> None:
+    """Warn about an image the PDF and the browsers would drop: not an image, or too many pixels to decode."""
+    message = image_trouble(path)
+    if message:
+        problems.append(_problem(display, line, f"image `{src}` {message}", warning=True))
+
+
+def _inside(course: Course, src: str) -> Path | None:
+    """The course file a relative URL in a module names, if it is one."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc:
+        return None
+    folder = (course.root / "modules").resolve()
+    path = (folder / unquote(parts.path)).resolve()
+    return path if path.is_relative_to(folder) and path.is_file() else None
 
 
 def _problem(path, line, message, warning=False):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -129,9 +130,10 @@ def test_handout_starts_with_a_cover(english_build: Path):
 def test_pdf_renderer_reads_nothing_outside_the_course(english_copy: Path, tmp_path: Path):
     secret = tmp_path / "secret.png"
     secret.write_bytes((english_copy / "modules" / "customs-basics" / "terminal.png").read_bytes())
+    outside = os.path.relpath(secret, english_copy / "modules")  # a relative URL: the sanitizer keeps it, the fetcher must not read it
     module = english_copy / "modules" / "risk-profiling.md"
     module.write_text(
-        module.read_text(encoding="utf-8") + f'\n<img alt="x" src="{secret.as_uri()}">\n<img alt="y" src="http://127.0.0.1:9/x.png">\n',
+        module.read_text(encoding="utf-8") + f'\n<img alt="x" src="{outside}">\n<img alt="y" src="http://127.0.0.1:9/x.png">\n',
         encoding="utf-8",
     )
     from course.load import load_course
@@ -139,9 +141,11 @@ def test_pdf_renderer_reads_nothing_outside_the_course(english_copy: Path, tmp_p
     from course.render.pdf.handout import PdfRenderer
 
     course, _ = load_course(english_copy)
-    render_modules(course)
+    warnings = [str(p) for p in render_modules(course)]
+    assert any(f"`{outside}` is not a file inside the course" in w for w in warnings), warnings
+    assert any('removed src="http://127.0.0.1:9/x.png" from <img>' in w for w in warnings), warnings
     renderer = PdfRenderer(course)
     renderer.render_module(course.modules[1], 2, [])
     assert secret.as_uri() in renderer.fetcher.blocked
-    assert "http://127.0.0.1:9/x.png" in renderer.fetcher.blocked
+    assert "127.0.0.1" not in course.modules[1].html  # taken out before the PDF is laid out
     assert renderer.fetcher.allows((english_copy / "modules" / "customs-basics" / "terminal.png").as_uri())
