@@ -40,11 +40,14 @@ def test_default_output_is_dist_inside_the_course(english_copy: Path, capsys):
 def test_rebuild_replaces_the_output_whole(english_copy: Path, tmp_path: Path):
     out = tmp_path / "site"
     assert main(["--course", str(english_copy), "--out", str(out), "--no-pdf", "--quiet"]) == 0
-    stray = out / "stray.txt"
-    stray.write_text("left over from an old build", encoding="utf-8")
-    assert main(["--course", str(english_copy), "--out", str(out), "--no-pdf", "--quiet"]) == 0
-    assert not stray.exists()
+    assert list((out / "lms").iterdir())
+    assert main(["--course", str(english_copy), "--out", str(out), "--no-pdf", "--no-lms", "--quiet"]) == 0
+    assert not (out / "lms").exists(), "what the last build wrote and this one does not is gone"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")], "temporary folders left behind"
+    stray = out / "stray.txt"
+    stray.write_text("not the build's", encoding="utf-8")
+    assert main(["--course", str(english_copy), "--out", str(out), "--no-pdf", "--quiet"]) == 1
+    assert stray.read_text(encoding="utf-8") == "not the build's", "a file the build did not write is never deleted"
 
 
 def test_progress_is_plain_lines_when_not_a_terminal(english_copy: Path, tmp_path: Path):
