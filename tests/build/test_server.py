@@ -330,7 +330,7 @@ def test_what_the_command_says_when_the_server_is_busy_refuses_fails_or_dies(tmp
     assert all(words in printed for words in said), printed
     sent = stand_in.requests[0]
     assert sent["course"] == str((tmp_path / "course").resolve()) and sent["out"] == str(out.resolve())
-    assert sent["options"] == {"paper_size": "Letter", "strict": False, "pdf": True, "lms": True, "clean": False, "jobs": 3}
+    assert sent["options"] == {"paper_size": "Letter", "strict": False, "pdf": True, "lms": True, "clean": False, "jobs": 3, "keep": []}
 
 
 def test_quiet_is_quiet_whatever_the_server_does(tmp_path: Path, capsys):
