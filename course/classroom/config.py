@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +16,39 @@ class ClassroomConfig:
     db_url: str
     secure_cookies: bool = False  # set behind https: cookies get the Secure flag
     max_body: int = MAX_BODY
-    public_url: str | None = None  # the address printed in certificate QR codes; else the request's
+    public_url: str | None = None  # the address printed in certificate QR codes (else ``address``)
+    # Host names (no port) a request may name in its Host header (anything else: 400). The
+    # command line passes the bind address, localhost and --allowed-host; this default is for
+    # in-process use (``testserver`` is the host of Starlette's test client).
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1", "testserver")
+    address: str = "http://localhost:8000"  # where the server listens: the certificates' fallback, never a request's Host
+
+    @property
+    def certificate_base(self) -> str:
+        return (self.public_url or self.address).rstrip("/")
 
 
 def default_db_url(course_root: Path) -> str:
     return f"sqlite:///{(Path(course_root).resolve() / '.classroom' / 'classroom.db').as_posix()}"
+
+
+def default_allowed_hosts(host: str, public_url: str | None, extra: list[str] | None) -> tuple[str, ...]:
+    """The bind address (unless it is every address), localhost, --public-url's host and each --allowed-host."""
+    names = ["localhost", "127.0.0.1", "::1"]
+    if host not in ("0.0.0.0", "::", ""):
+        names.append(host)
+    if public_url:
+        found = urllib.parse.urlsplit(public_url).hostname
+        if found:
+            names.append(found)
+    names.extend(extra or [])
+    return tuple(dict.fromkeys(name.strip().lower() for name in names if name.strip()))
+
+
+def listening_address(host: str, port: int, https: bool, allowed: tuple[str, ...]) -> str:
+    """An address of this server to print where the request's Host would otherwise be trusted."""
+    if host in ("0.0.0.0", "::", ""):
+        named = [name for name in allowed if name not in ("localhost", "127.0.0.1", "::1")]
+        host = named[0] if named else "localhost"
+    shown = f"[{host}]" if ":" in host else host
+    return f"{'https' if https else 'http'}://{shown}:{port}"
