@@ -19,9 +19,9 @@ from course.grading.gradebook import shown
 from course.grading.rules import grade_quiz
 from tests.classroom.fixtures import (
     client,
-    personal_code,
     create_class,
     joined_learner,
+    personal_code,
     quiz_settings,
     right_responses,
     signed_in_trainer,

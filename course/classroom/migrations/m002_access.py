@@ -49,5 +49,3 @@ def upgrade(connection: Connection) -> None:
     for learner_id in list(connection.scalars(select(_learners.c.id))):
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(PERSONAL_CODE_LENGTH))
         connection.execute(update(_learners).where(_learners.c.id == learner_id).values(personal_code=code))
-
-
