@@ -12,6 +12,7 @@ parallel guesses use up the 5 tries and the other 55 get 429 unchecked.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from dataclasses import dataclass
@@ -47,6 +48,13 @@ class Count:
         return self.retry_after > 0
 
 
+def _stored_key(key: str) -> str:
+    """The key as a row holds it: a digest for one too long or not printable (NUL cannot go into PostgreSQL text)."""
+    if key.isprintable() and len(key) <= 200:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _row(connection: Connection, key: str):
     dialect = connection.dialect.name
     make = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -58,7 +66,7 @@ def _row(connection: Connection, key: str):
 def check(connection: Connection, key: str, rule: Rule, now: float | None = None) -> Count:
     """The key's count now (and lock it for this transaction)."""
     now = time.time() if now is None else now
-    row = _row(connection, key)
+    row = _row(connection, _stored_key(key))
     if row.locked_until > now:
         return Count(row.failures, math.ceil(row.locked_until - now))
     if now - row.window_start > rule.window:
@@ -69,6 +77,7 @@ def check(connection: Connection, key: str, rule: Rule, now: float | None = None
 def fail(connection: Connection, key: str, rule: Rule, now: float | None = None) -> Count:
     """One more failure (or try); the limit-th locks the key for ``rule.lock`` seconds."""
     now = time.time() if now is None else now
+    key = _stored_key(key)
     row = _row(connection, key)
     if row.locked_until > now:
         return Count(row.failures, math.ceil(row.locked_until - now))
@@ -83,10 +92,11 @@ def fail(connection: Connection, key: str, rule: Rule, now: float | None = None)
 
 def forgive(connection: Connection, key: str) -> None:
     """Take back one counted try that turned out right."""
+    key = _stored_key(key)
     connection.execute(
         update(t.throttles).where(t.throttles.c.key == key, t.throttles.c.failures > 0).values(failures=t.throttles.c.failures - 1)
     )
 
 
 def clear(connection: Connection, key: str) -> None:
-    connection.execute(delete(t.throttles).where(t.throttles.c.key == key))
+    connection.execute(delete(t.throttles).where(t.throttles.c.key == _stored_key(key)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 
 from sqlalchemy import select
 from starlette.requests import Request
@@ -80,10 +81,13 @@ def _join_checked(connection, fields: dict[str, str]) -> store.Joined:
 
 
 def _named_learner(connection, class_id: int, name: str, roster_id: str) -> int | None:
-    if roster_id.strip():
-        where = t.learners.c.roster_id == " ".join(roster_id.split())[:64]
+    name, roster_id = " ".join(name.split())[:100], " ".join(roster_id.split())[:64]
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in name + roster_id):
+        return None  # store.join refuses it (control characters) without asking the database
+    if roster_id:
+        where = t.learners.c.roster_id == roster_id
     else:
-        where = t.learners.c.name_key == normalize(" ".join(name.split())[:100])
+        where = t.learners.c.name_key == normalize(name)
     return connection.scalar(select(t.learners.c.id).where(t.learners.c.class_id == class_id, where))
 
 
