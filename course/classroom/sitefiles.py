@@ -15,8 +15,8 @@ manifest lists, and only to whom its kind is for:
 
 Paths are made canonical once, before any rule (``canonical_path`` and the
 ``CanonicalPaths`` middleware): the server has already percent-decoded the
-path once; empty and ``.`` segments go, ``..`` takes one back (above the
-root: 404), and a trailing slash goes. A GET or HEAD for a path that is not
+path once; empty and ``.`` segments go and a trailing slash goes; a ``..``
+segment (or a NUL byte) anywhere gets 404. A GET or HEAD for a path that is not
 canonical is redirected (308) to the canonical one, any other method gets
 404, so no spelling of a path reaches what its canonical form would not.
 """
@@ -70,7 +70,7 @@ def load_site_files(site_dir: Path) -> SiteFiles:
 
 
 def canonical_path(path: str) -> str | None:
-    """The one spelling of an (already percent-decoded) path, or None when it climbs above the root or holds NUL."""
+    """The one spelling of an (already percent-decoded) path, or None when it has a ``..`` segment or a NUL byte."""
     if "\x00" in path:
         return None
     parts: list[str] = []
@@ -78,9 +78,7 @@ def canonical_path(path: str) -> str | None:
         if segment in ("", "."):
             continue
         if segment == "..":
-            if not parts:
-                return None
-            parts.pop()
+            return None  # nothing of this site is reached by climbing: 404 rather than a redirect
         else:
             parts.append(segment)
     return "/" + "/".join(parts)
