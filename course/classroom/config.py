@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,16 +34,28 @@ def default_db_url(course_root: Path) -> str:
 
 
 def default_allowed_hosts(host: str, public_url: str | None, extra: list[str] | None) -> tuple[str, ...]:
-    """The bind address (unless it is every address), localhost, --public-url's host and each --allowed-host."""
-    names = ["localhost", "127.0.0.1", "::1"]
-    if host not in ("0.0.0.0", "::", ""):
-        names.append(host)
+    """Localhost, the bind address (for 0.0.0.0: this machine's names and network address), --public-url's host, each --allowed-host."""
+    names = ["localhost", "127.0.0.1", "::1", *(extra or [])]
     if public_url:
         found = urllib.parse.urlsplit(public_url).hostname
         if found:
             names.append(found)
-    names.extend(extra or [])
+    if host not in ("0.0.0.0", "::", ""):
+        names.append(host)
+    else:  # every address: this machine's address on the room's network and its names
+        names.extend(_own_names())
     return tuple(dict.fromkeys(name.strip().lower() for name in names if name.strip()))
+
+
+def _own_names() -> list[str]:
+    names = []
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # a UDP "connection" sends nothing: it only picks the outgoing address
+            names.append(probe.getsockname()[0])
+    except OSError:
+        pass
+    return [*names, socket.gethostname(), socket.getfqdn()]
 
 
 def listening_address(host: str, port: int, https: bool, allowed: tuple[str, ...]) -> str:

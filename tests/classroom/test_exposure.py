@@ -460,3 +460,14 @@ def test_certificate_address_ignores_the_host_header(served):
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert served.room.config.address + "/verify?code=" in text.replace("\n", "")
     assert learner.get("/classroom/certificate.pdf", headers={"Host": "verify-certificates.evil.example"}).status_code == 400
+
+
+def test_allowed_hosts_are_the_bind_address_localhost_public_url_and_allowed_host_only():
+    from course.classroom.config import default_allowed_hosts, listening_address
+
+    hosts = default_allowed_hosts("192.168.1.20", "https://Class.Example:8443/room", ["room.local"])
+    assert set(hosts) == {"localhost", "127.0.0.1", "::1", "192.168.1.20", "class.example", "room.local"}
+    assert listening_address("192.168.1.20", 8000, False, hosts) == "http://192.168.1.20:8000"
+    everywhere = default_allowed_hosts("0.0.0.0", None, ["room.local"])
+    assert "0.0.0.0" not in everywhere and "room.local" in everywhere
+    assert listening_address("0.0.0.0", 8000, True, ("localhost", "room.local")) == "https://room.local:8000"
