@@ -13,8 +13,10 @@ Layout, in the order a request meets it:
 - ``tables``       the tables as the queries see them
 - ``store``        the queries: classes, learners, quiz settings, attempts
 - ``security``     signed cookies, CSRF tokens, trainer passwords and sessions
-- ``throttle``     slowing down and locking repeated wrong trainer passwords
-- ``pages``        quiz pages for classroom mode (script injected, exam pages stripped)
+- ``throttle``     counting wrong passwords and codes (per name, address, learner, overall) in the database
+- ``trainers``     trainer accounts, administrators and signing in (counted before the password is checked)
+- ``sitefiles``    canonical request paths, and the build's files served by manifest kind (keys to trainers only)
+- ``pages``        quiz pages for classroom mode (script injected, exam pages stripped until answers are shown)
 - ``submissions``  reading a submission, grading it, recording the attempt
 - ``reports``      gradebook, item analysis and chart geometry for the dashboard
 - ``certificates`` eligibility, verification codes, QR codes and the PDF

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from ..load import load_course
 from ..problems import CourseError
@@ -24,6 +24,7 @@ from .middleware import BodyLimit, BrowserCookies
 from .migrations import migrate
 from .pages import quiz_pages
 from .routes import api, learner, reports, trainer, verify
+from .sitefiles import CanonicalPaths, load_site_files, site_file
 from .state import Classroom
 from .web import SignInNeeded, json_response, render, see_other
 
@@ -35,7 +36,7 @@ def load_classroom(config: ClassroomConfig) -> Classroom:
     if course is None:
         raise CourseError(problems)
     database = Database(config.db_url)
-    return Classroom(config, course, database, quiz_pages(course, config.site_dir))
+    return Classroom(config, course, database, quiz_pages(course, config.site_dir), load_site_files(config.site_dir))
 
 
 def create_app(config: ClassroomConfig) -> Starlette:
@@ -50,11 +51,17 @@ def create_app(config: ClassroomConfig) -> Starlette:
         room.database.close()
 
     routes = [*learner.ROUTES, *api.ROUTES, *trainer.ROUTES, *reports.ROUTES, *verify.ROUTES]
-    routes.append(Mount("/", app=StaticFiles(directory=str(config.site_dir), html=True), name="site"))
+    routes.append(Route("/{path:path}", site_file, methods=["GET", "HEAD"]))  # the build's files, by manifest kind
+    middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts), www_redirect=False),
+        Middleware(CanonicalPaths),
+        Middleware(BodyLimit, limit=config.max_body),
+        Middleware(BrowserCookies, secure=config.secure_cookies),
+    ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimit, limit=config.max_body), Middleware(BrowserCookies, secure=config.secure_cookies)],
+        middleware=middleware,
         exception_handlers={Refused: refused, SignInNeeded: sign_in_needed, HTTPException: http_error, Exception: server_error},
     )
     app.state.classroom = room

@@ -26,8 +26,23 @@ class Recorded:
         return None if limit is None else max(0, limit - self.number)
 
 
-def record_attempt(connection: Connection, learner_id: int, class_id: int, quiz_id: str, responses: dict, result: QuizResult) -> Recorded:
-    """Check the window and the attempt limit, then insert; the caller's commit makes it count."""
+def record_attempt(
+    connection: Connection,
+    learner_id: int,
+    class_id: int,
+    quiz_id: str,
+    responses: dict,
+    result: QuizResult,
+    code_version: int | None = None,
+) -> Recorded:
+    """Check the learner (when ``code_version`` is given), the window and the attempt limit, then insert.
+
+    The caller's commit makes it count.
+    """
+    if code_version is not None:
+        query = select(t.learners.c.code_version).where(t.learners.c.id == learner_id, t.learners.c.class_id == class_id)
+        if connection.scalar(query) != code_version:
+            raise Refused(401, "join a class first: open /classroom/join")
     settings = quiz_settings(connection, class_id, quiz_id)
     now = time.time()
     state = settings.state(now)

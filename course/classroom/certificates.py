@@ -96,7 +96,7 @@ def render_pdf(room, certificate, url: str) -> bytes:
 
 async def pdf_response(request: Request, room, learner) -> Response:
     certificate = await room.database.write(lambda c: issue(c, room.course, learner))
-    base = room.config.public_url or str(request.base_url)
+    base = room.config.certificate_base  # --public-url or the address the server listens on: never the request's Host
     body = await run_in_threadpool(render_pdf, room, certificate, verify_url(base, certificate.code))
     filename = f"certificate-{certificate.code}.pdf"
     return Response(

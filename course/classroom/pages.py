@@ -36,6 +36,7 @@ SCRIPT_MESSAGES = {
     "not_saved": "Your answers were not saved: %(reason)s",
     "network": "The server could not be reached. Your answers are still on this page: try again.",
     "mode_exam": "Exam: the right answers are shown once your attempt is saved.",
+    "exam_saved": "Your attempt %(number)s is saved: %(percent)s%%. The right answers are not shown yet.",
     "not_open": "This quiz is not open yet.",
     "closed": "This quiz is closed.",
     "no_attempts": "You have no attempts left.",

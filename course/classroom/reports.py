@@ -10,6 +10,7 @@ first attempt (how the question behaved before any feedback).
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -46,6 +47,11 @@ class LearnerRow:
     @property
     def passed(self) -> bool:
         return any(bool(a.passed) for a in self.attempts)
+
+    @property
+    def revealed(self) -> bool:
+        """May the learner see this quiz's answers now (the quiz's reveal setting)?"""
+        return self.settings.revealed(len(self.attempts), time.time())
 
 
 @dataclass
@@ -162,6 +168,11 @@ class QuizSummary:
     @property
     def passed(self) -> bool:
         return any(bool(a.passed) for a in self.attempts)
+
+    @property
+    def revealed(self) -> bool:
+        """May the learner see this quiz's answers now (the quiz's reveal setting)?"""
+        return self.settings.revealed(len(self.attempts), time.time())
 
 
 def learner_summary(connection: Connection, course: Course, learner) -> list[QuizSummary]:

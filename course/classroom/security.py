@@ -1,7 +1,9 @@
 """Signed learner cookies, CSRF tokens, trainer passwords (argon2) and trainer sessions.
 
-- A learner's cookie is ``L1.<learner id>.<class id>.<HMAC>``: no password, no
-  lookup per request, and nobody can forge another learner's id.
+- A learner's cookie is ``L2.<learner id>.<class id>.<code version>.<HMAC>``:
+  nobody can forge another learner's id, and a trainer's reset of the
+  learner's personal code (a new ``code version``) signs out every browser
+  that joined with the old one.
 - CSRF: every browser gets a random ``classroom_csrf`` cookie; each form and
   each API call carries HMAC(secret, that cookie) (a signed double submit).
   A page of another site can neither read the cookie nor compute the token.
@@ -38,23 +40,22 @@ def sign(secret: str, payload: str) -> str:
     return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()[:40]
 
 
-def learner_token(secret: str, learner_id: int, class_id: int) -> str:
-    payload = f"L1.{learner_id}.{class_id}"
+def learner_token(secret: str, learner_id: int, class_id: int, code_version: int = 0) -> str:
+    payload = f"L2.{learner_id}.{class_id}.{code_version}"
     return f"{payload}.{sign(secret, payload)}"
 
 
-def read_learner_token(secret: str, token: str | None) -> tuple[int, int] | None:
-    """(learner id, class id) of a genuine cookie, else None."""
+def read_learner_token(secret: str, token: str | None) -> tuple[int, int, int] | None:
+    """(learner id, class id, code version) of a genuine cookie, else None."""
     if not token or len(token) > 200:
         return None
     payload, _, signature = token.rpartition(".")
     parts = payload.split(".")
-    if len(parts) != 3 or parts[0] != "L1" or not hmac.compare_digest(signature, sign(secret, payload)):
+    if len(parts) != 4 or parts[0] != "L2" or not hmac.compare_digest(signature, sign(secret, payload)):
         return None
-    try:
-        return int(parts[1]), int(parts[2])
-    except ValueError:
+    if not all(part.isascii() and part.isdigit() and len(part) <= 10 for part in parts[1:]):
         return None
+    return int(parts[1]), int(parts[2]), int(parts[3])
 
 
 def new_csrf_cookie() -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from .config import ClassroomConfig, default_db_url
+from .config import ClassroomConfig, default_allowed_hosts, default_db_url, listening_address
 
 CONFIG_VARIABLE = "COURSE_CLASSROOM_CONFIG"
 
@@ -43,6 +43,7 @@ def serve(args) -> int:
     import uvicorn
 
     db_url = args.db or default_db_url(args.course)
+    allowed = default_allowed_hosts(args.host, args.public_url, getattr(args, "allowed_host", None))
     with site_folder(Path(args.course), args.site) as site_dir:
         config = ClassroomConfig(
             course_root=Path(args.course).resolve(),
@@ -50,6 +51,8 @@ def serve(args) -> int:
             db_url=db_url,
             secure_cookies=args.https,
             public_url=args.public_url,
+            allowed_hosts=allowed,
+            address=listening_address(args.host, args.port, args.https, allowed),
         )
         _migrate_once(config)
         os.environ[CONFIG_VARIABLE] = json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(config).items()})
@@ -89,4 +92,5 @@ def app_from_environment():
     data = json.loads(os.environ[CONFIG_VARIABLE])
     for key in ("course_root", "site_dir"):
         data[key] = Path(data[key])
+    data["allowed_hosts"] = tuple(data.get("allowed_hosts", ()))
     return create_app(ClassroomConfig(**data))

@@ -10,6 +10,7 @@ from .config import ClassroomConfig
 from .db import Database
 from .errors import not_found
 from .pages import QuizPage
+from .sitefiles import SiteFiles
 from .trainers import LoginPolicy
 
 
@@ -19,6 +20,7 @@ class Classroom:
     course: Course
     database: Database
     pages: dict[str, QuizPage]
+    site_files: SiteFiles
     secret: str = ""
     login_policy: LoginPolicy = field(default_factory=LoginPolicy)
     pdf_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -73,8 +73,16 @@ def grade(quiz: Quiz, responses: dict[str, Any]) -> QuizResult:
     return grade_quiz(quiz, responses)
 
 
-def result_json(quiz: Quiz, result: QuizResult) -> dict:
-    """A result as the page's script reads it (the shape of CourseQuiz's result)."""
+def result_json(quiz: Quiz, result: QuizResult, per_question: bool = True) -> dict:
+    """A result as the page's script reads it (the shape of CourseQuiz's result).
+
+    Without ``per_question`` (an exam whose answers are not shown yet) only the
+    totals: points per question would tell, attempt after attempt, which
+    answers are right.
+    """
+    totals = {"quiz": quiz.id, "score": result.score, "max": result.max, "percent": result.percent, "passed": result.passed}
+    if not per_question:
+        return {**totals, "pass_mark": quiz.pass_mark}
     return {
         "quiz": quiz.id,
         "score": result.score,

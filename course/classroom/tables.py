@@ -14,6 +14,7 @@ trainers = table(
     column("failed_logins", Integer),
     column("locked_until", Float),
     column("created_at", Float),
+    column("is_admin", Boolean),
 )
 
 trainer_sessions = table("trainer_sessions", column("token_hash", String), column("trainer_id", Integer), column("expires_at", Float))
@@ -25,6 +26,7 @@ classes = table(
     column("name", String),
     column("open_join", Boolean),
     column("created_at", Float),
+    column("trainer_id", Integer),
 )
 
 learners = table(
@@ -35,6 +37,8 @@ learners = table(
     column("name_key", String),
     column("roster_id", String),
     column("created_at", Float),
+    column("personal_code", String),
+    column("code_version", Integer),
 )
 
 quiz_settings = table(
@@ -45,6 +49,7 @@ quiz_settings = table(
     column("max_attempts", Integer),
     column("opens_at", Float),
     column("closes_at", Float),
+    column("reveal", String),
 )
 
 attempts = table(
@@ -71,4 +76,8 @@ certificates = table(
     column("learner_name", String),
     column("course_title", Text),
     column("issued_at", Float),
+)
+
+throttles = table(
+    "throttles", column("key", String), column("failures", Integer), column("window_start", Float), column("locked_until", Float)
 )

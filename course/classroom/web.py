@@ -67,19 +67,23 @@ async def current_learner(request: Request):
     ids = security.read_learner_token(room.secret, request.cookies.get(security.LEARNER_COOKIE))
     if ids is None:
         return None
-    learner_id, class_id = ids
+    learner_id, class_id, version = ids
 
     def lookup(connection):
-        found = connection.execute(store.select_learner(learner_id)).first()
-        return found if found is not None and found.class_id == class_id else None
+        found = connection.execute(store.select_learner(learner_id)).first() if store.valid_id(learner_id) else None
+        return found if found is not None and found.class_id == class_id and found.code_version == version else None
 
     return await room.database.read(lookup)
 
 
-async def current_trainer(request: Request):
+async def current_trainer_or_none(request: Request):
     room = classroom(request)
     token = request.cookies.get(security.TRAINER_COOKIE)
-    trainer = await room.database.read(lambda c: security.session_trainer(c, token)) if token else None
+    return await room.database.read(lambda c: security.session_trainer(c, token)) if token else None
+
+
+async def current_trainer(request: Request):
+    trainer = await current_trainer_or_none(request)
     if trainer is None:
         raise SignInNeeded()
     return trainer
@@ -93,7 +97,12 @@ def safe_next(value: str | None, default: str) -> str:
 
 
 def int_param(request: Request, name: str) -> int:
-    try:
-        return int(request.path_params[name])
-    except (KeyError, ValueError):
-        raise Refused(404, f"bad {name}") from None
+    """A numeric id from the path: ASCII digits within the database's INTEGER, else 404."""
+    value = request.path_params.get(name, "")
+    if not (value.isascii() and value.isdigit() and len(value) <= 10 and store.valid_id(int(value))):
+        raise Refused(404, f"no such {name.replace('_id', '')}")
+    return int(value)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -15,7 +15,16 @@ def _configure(parser) -> None:
     parser.add_argument("--site", type=Path, help="serve this existing build instead of building the site (HTML only) at start")
     parser.add_argument("--workers", type=int, default=1, help="server processes (default: 1; more suit PostgreSQL)")
     parser.add_argument("--https", action="store_true", help="behind an https proxy: cookies get the Secure flag")
-    parser.add_argument("--public-url", help="the address learners use, printed in certificate QR codes (default: the request's)")
+    parser.add_argument(
+        "--public-url", help="the address learners use, printed in certificate QR codes (default: the address the server listens on)"
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME",
+        help="a host name or address learners use to reach the server (repeatable; always allowed: localhost, "
+        "127.0.0.1, the --host address and --public-url's host); a request naming any other Host gets 400",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request")
 
 

@@ -15,6 +15,9 @@ def _configure(parser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     password = sub.add_parser("set-password", help="create a trainer or change their password (asked twice, or $CLASSROOM_PASSWORD)")
     password.add_argument("name", help="the trainer's sign-in name")
+    admin = sub.add_parser("make-admin", help="make a trainer an administrator, who sees every class (--revoke: no longer)")
+    admin.add_argument("name", help="the trainer's sign-in name")
+    admin.add_argument("--revoke", action="store_true", help="take the administrator's rights away")
     sub.add_parser("migrate", help="bring the database schema up to date and print its version")
 
 
@@ -26,7 +29,7 @@ def run(args) -> int:
         from ..classroom.db import Database
         from ..classroom.errors import Refused
         from ..classroom.migrations import current_version, migrate
-        from ..classroom.trainers import set_password
+        from ..classroom.trainers import set_admin, set_password
     except ImportError as missing:
         return needs_extra(missing)
 
@@ -35,6 +38,10 @@ def run(args) -> int:
         migrate(database)
         if args.action == "migrate":
             print(f"schema version {current_version(database)}", file=sys.stderr)
+            return 0
+        if args.action == "make-admin":
+            database.write_now(lambda c: set_admin(c, args.name, not args.revoke))
+            print(f"trainer `{args.name}` {'is no longer' if args.revoke else 'is now'} an administrator", file=sys.stderr)
             return 0
         password = _password()
         if password is None:

@@ -127,10 +127,11 @@ def quiz_settings(trainer, class_id: int, quiz_id: str, **fields):
     return trainer.post(f"/trainer/classes/{class_id}/quizzes/{quiz_id}/settings", data=data)
 
 
-def joined_learner(app, code: str = "MORNING", name: str = "Learner One", roster_id: str = ""):
+def joined_learner(app, code: str = "MORNING", name: str = "Learner One", roster_id: str = "", personal_code: str = ""):
     browser = client(app)
     token = form_token(browser.get("/classroom/join"))
-    response = browser.post("/classroom/join", data={"csrf_token": token, "code": code, "name": name, "roster_id": roster_id})
+    data = {"csrf_token": token, "code": code, "name": name, "roster_id": roster_id, "personal_code": personal_code}
+    response = browser.post("/classroom/join", data=data)
     assert response.status_code == 303, response.text
     browser.csrf = browser.get("/classroom/api/session").json()["csrf"]
     return browser
@@ -152,3 +153,12 @@ def right_responses(quiz: Quiz) -> dict:
         return question.answer
 
     return {question.id: right(question) for question in quiz.questions}
+
+
+def personal_code(room, name: str) -> str:
+    """A learner's personal code, as the trainer's roster card shows it."""
+    from sqlalchemy import select
+
+    from course.classroom import tables as t
+
+    return room.database.read_now(lambda c: c.scalar(select(t.learners.c.personal_code).where(t.learners.c.name == name)))

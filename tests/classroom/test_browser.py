@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import httpx2 as httpx
 import pytest
 
@@ -10,6 +13,16 @@ from tests.classroom.fixtures import PASSWORD, TRAINER
 from tests.classroom.test_server import admin, csrf, server_factory, stored_attempt_ids  # noqa: F401  (fixture)
 
 pytest_plugins = ["tests.classroom.fixtures"]
+
+
+@dataclass
+class Live:
+    server: object
+    db_url: str
+    reveal: Callable[[str], None]  # change the exam quiz's reveal setting
+
+    def __iter__(self):
+        return iter((self.server, self.db_url))
 
 
 @pytest.fixture
@@ -22,9 +35,14 @@ def live(english_site, server_factory, tmp_path):  # noqa: F811
     trainer.post("/trainer/login", data={"csrf_token": token, "name": TRAINER, "password": PASSWORD})
     response = trainer.post("/trainer/classes", data={"csrf_token": token, "name": "Browser", "code": "BROWSE1", "open_join": "on"})
     class_id = int(response.headers["location"].rsplit("/", 1)[1])
-    fields = {"csrf_token": token, "mode": "exam", "max_attempts": "2", "opens_at": "", "closes_at": ""}
+    fields = {"csrf_token": token, "mode": "exam", "max_attempts": "2", "opens_at": "", "closes_at": "", "reveal": "after_each_attempt"}
     assert trainer.post(f"/trainer/classes/{class_id}/quizzes/risk-profiling-quiz/settings", data=fields).status_code == 303
-    return server, db_url
+
+    def reveal(setting: str) -> None:
+        data = fields | {"reveal": setting}
+        assert trainer.post(f"/trainer/classes/{class_id}/quizzes/risk-profiling-quiz/settings", data=data).status_code == 303
+
+    return Live(server, db_url, reveal)
 
 
 def test_a_learner_joins_answers_and_the_server_keeps_the_attempt(browser, live):
@@ -69,5 +87,26 @@ def test_an_exam_page_shows_the_answers_only_after_the_server_has_the_attempt(br
     assert page.locator(".question-outcome:not([hidden]) .right-answer").count() > 0
     assert len(stored_attempt_ids(db_url)) == 1
     assert "1" in page.text_content("#classroom-status")
+    assert watch.errors == []
+    page.close()
+
+
+def test_an_exam_page_keeps_the_answers_back_until_the_quiz_closes(browser, live):
+    server, db_url = live
+    live.reveal("after_close")
+    page = browser.new_page(bypass_csp=True)  # wait_for_function evaluates a string
+    watch = PageWatch(page)
+    page.goto(f"{server.base}/classroom/join")
+    page.fill("#code", "BROWSE1")
+    page.fill("#name", "Karim")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/classroom/me")
+    page.goto(f"{server.base}/quizzes/risk-profiling-quiz.html")
+    page.wait_for_function("document.getElementById('classroom-status').textContent.length > 0")
+    page.click('[data-action="submit"]')
+    page.wait_for_function("document.getElementById('classroom-status').textContent.includes('%')")
+    assert len(stored_attempt_ids(db_url)) == 1
+    assert page.locator(".right-answer").count() == 0 and page.locator(".explanation").count() == 0
+    assert '"correct"' not in page.content()
     assert watch.errors == []
     page.close()

@@ -21,6 +21,7 @@ from tests.classroom.fixtures import (
     client,
     create_class,
     joined_learner,
+    personal_code,
     quiz_settings,
     right_responses,
     signed_in_trainer,
@@ -33,9 +34,9 @@ pytest_plugins = ["tests.classroom.fixtures"]  # fixtures: db_url, english_site,
 def test_migrations_are_versioned_and_run_once(db_url):
     database = Database(db_url)
     try:
-        assert migrate(database) == [m.version for m in migrations()] == [1]
+        assert migrate(database) == [m.version for m in migrations()] == [1, 2]
         assert migrate(database) == []
-        assert current_version(database) == 1
+        assert current_version(database) == 2
         with database.transaction() as connection:
             connection.execute(schema_migrations.insert().values(version=99, name="future", applied_at=0))
         with pytest.raises(SchemaTooNew, match="version 99"):
@@ -50,9 +51,12 @@ def test_learners_join_by_name_or_roster_id(app, room):
     roster = {"csrf_token": trainer.csrf, "name": "Amal Haddad", "roster_id": "R-7"}
     response = trainer.post(f"/trainer/classes/{open_id}/learners", data=roster)
     assert response.status_code == 303
-    by_roster = joined_learner(app, "open1", name="", roster_id="R-7")
+    code = personal_code(room, "Amal Haddad")
+    cards = trainer.get(f"/trainer/classes/{open_id}/cards")
+    assert cards.status_code == 200 and code in cards.text  # the roster card the trainer prints
+    by_roster = joined_learner(app, "open1", name="", roster_id="R-7", personal_code=code)
     assert by_roster.get("/classroom/api/session").json()["learner"]["name"] == "Amal Haddad"
-    by_name = joined_learner(app, " open1 ", name="  amal   HADDAD ")
+    by_name = joined_learner(app, " open1 ", name="  amal   HADDAD ", personal_code=code.lower())
     assert by_name.get("/classroom/api/session").json()["learner"]["id"] == by_roster.get("/classroom/api/session").json()["learner"]["id"]
     create_class(trainer, name="Closed", code="CLOSED1", open_join=False)
     stranger = client(app)
@@ -111,7 +115,7 @@ def test_exam_pages_carry_no_answers_until_the_attempt_is_stored(app, room):
     trainer = signed_in_trainer(app)
     class_id = create_class(trainer)
     quiz = room.course.quizzes[0]
-    assert quiz_settings(trainer, class_id, quiz.id, mode="exam").status_code == 303
+    assert quiz_settings(trainer, class_id, quiz.id, mode="exam", reveal="after_each_attempt").status_code == 303
     learner = joined_learner(app)
     page = learner.get(f"/quizzes/{quiz.id}.html")
     assert page.status_code == 200
@@ -175,7 +179,14 @@ def test_attempt_limits_and_quiz_windows(app, room):
     quiz_settings(trainer, class_id, second)
     assert submit(learner, second, {}).status_code == 201
     session = learner.get("/classroom/api/session").json()["quizzes"]
-    assert session[first] == {"mode": "practice", "max_attempts": 2, "attempts_used": 2, "state": "open"}
+    assert session[first] == {
+        "mode": "practice",
+        "max_attempts": 2,
+        "attempts_used": 2,
+        "state": "open",
+        "reveal": "after_close",
+        "revealed": True,  # practice: the page holds the answers
+    }
 
 
 def _csv(response) -> list[list[str]]:

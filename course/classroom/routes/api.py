@@ -32,11 +32,14 @@ async def session(request: Request) -> Response:
         now, out = time.time(), {}
         for quiz in room.course.quizzes:
             quiz_settings = settings.get(quiz.id, store.QuizSettings())
+            used = attempts.count_attempts(connection, learner.id, quiz.id)
             out[quiz.id] = {
                 "mode": quiz_settings.mode,
                 "max_attempts": quiz_settings.max_attempts,
-                "attempts_used": attempts.count_attempts(connection, learner.id, quiz.id),
+                "attempts_used": used,
                 "state": quiz_settings.state(now),
+                "reveal": quiz_settings.reveal,
+                "revealed": quiz_settings.revealed(used, now),
             }
         return out
 
@@ -58,20 +61,25 @@ async def submit(request: Request) -> Response:
     ids = read_learner_token(room.secret, request.cookies.get(LEARNER_COOKIE))  # signed: no lookup on the hot path
     if ids is None:
         raise Refused(401, "join a class first: open /classroom/join")
-    learner_id, class_id = ids
+    learner_id, class_id, version = ids
+    if not (store.valid_id(learner_id) and store.valid_id(class_id)):
+        raise Refused(401, "join a class first: open /classroom/join")
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise Refused(415, "send the answers as application/json")
     responses = read_submission(await request.body(), quiz)
     result = grade(quiz, responses)
     recorded = await room.database.write(
-        lambda c: attempts.record_attempt(c, learner_id, class_id, quiz.id, responses, result), retry_conflicts=True
+        lambda c: attempts.record_attempt(c, learner_id, class_id, quiz.id, responses, result, version), retry_conflicts=True
     )
+    revealed = recorded.settings.revealed(recorded.number, time.time())
     body = {
         "attempt": {"id": recorded.id, "number": recorded.number, "attempts_left": recorded.attempts_left},
         "mode": recorded.settings.mode,
-        "result": result_json(quiz, result),
+        "reveal": recorded.settings.reveal,
+        "revealed": revealed,
+        "result": result_json(quiz, result, per_question=revealed),
     }
-    if recorded.settings.mode == "exam":
+    if recorded.settings.mode == "exam" and revealed:
         body["key"] = answer_key(quiz)
     return json_response(body, status_code=201)
 

@@ -16,16 +16,16 @@ from ..web import classroom, current_trainer, int_param, render
 EXPORTS = {"gradebook.csv": write_best_gradebook, "attempts.csv": write_attempts, "items.csv": write_items}
 
 
-async def _report(request: Request):
+async def _report(request: Request, trainer):
     room = classroom(request)
     class_id = int_param(request, "class_id")
     quiz = room.quiz(request.path_params["quiz_id"])
-    return await room.database.read(lambda c: (store.class_by_id(c, class_id), quiz_report(c, class_id, quiz)))
+    return await room.database.read(lambda c: (store.class_by_id(c, class_id, trainer), quiz_report(c, class_id, quiz)))
 
 
 async def quiz_page(request: Request) -> Response:
     trainer = await current_trainer(request)
-    found, report = await _report(request)
+    found, report = await _report(request, trainer)
     counts = [bin["count"] for bin in report.histogram]
     charts = {
         "histogram": chart_bars(counts, max(counts + [1])),
@@ -35,11 +35,11 @@ async def quiz_page(request: Request) -> Response:
 
 
 async def export(request: Request) -> Response:
-    await current_trainer(request)
+    trainer = await current_trainer(request)
     writer = EXPORTS.get(request.path_params["export"])
     if writer is None:
         raise not_found("no such export")
-    found, report = await _report(request)
+    found, report = await _report(request, trainer)
     stream = io.StringIO()
     writer(report, stream)
     filename = f"{found.code}-{report.quiz.id}-{request.path_params['export']}"
@@ -47,10 +47,15 @@ async def export(request: Request) -> Response:
     return Response("\ufeff" + stream.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-async def _learner(request: Request):
+async def _learner(request: Request, trainer):
     room = classroom(request)
     class_id, learner_id = int_param(request, "class_id"), int_param(request, "learner_id")
-    learner = await room.database.read(lambda c: c.execute(store.select_learner(learner_id)).first())
+
+    def load(connection):
+        store.class_by_id(connection, class_id, trainer)
+        return connection.execute(store.select_learner(learner_id)).first()
+
+    learner = await room.database.read(load)
     if learner is None or learner.class_id != class_id:
         raise not_found("no such learner in this class")
     return learner
@@ -59,7 +64,7 @@ async def _learner(request: Request):
 async def learner_page(request: Request) -> Response:
     trainer = await current_trainer(request)
     room = classroom(request)
-    learner = await _learner(request)
+    learner = await _learner(request, trainer)
 
     def load(connection):
         return attempts.learner_attempts(connection, learner.id), certificates.eligible(connection, room.course, learner)
@@ -70,8 +75,8 @@ async def learner_page(request: Request) -> Response:
 
 
 async def learner_certificate(request: Request) -> Response:
-    await current_trainer(request)
-    learner = await _learner(request)
+    trainer = await current_trainer(request)
+    learner = await _learner(request, trainer)
     return await certificates.pdf_response(request, classroom(request), learner)
 
 

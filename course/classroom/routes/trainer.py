@@ -13,7 +13,7 @@ from .. import security, store
 from ..errors import Refused, bad_request
 from ..reports import class_matrix
 from ..trainers import sign_in
-from ..web import checked_form, classroom, current_trainer, int_param, render, see_other, set_cookie
+from ..web import checked_form, classroom, client_address, current_trainer, int_param, render, see_other, set_cookie
 
 
 async def login_page(request: Request) -> Response:
@@ -24,7 +24,7 @@ async def login(request: Request) -> Response:
     fields = await checked_form(request)
     room = classroom(request)
     name = fields.get("name", "").strip()
-    outcome = await sign_in(room.database, room.login_policy, name, fields.get("password", ""))
+    outcome = await sign_in(room.database, room.login_policy, name, fields.get("password", ""), client_address(request))
     if outcome.trainer_id is None:
         await asyncio.sleep(outcome.delay)  # slows guessing; other requests go on meanwhile
         return render(request, "classroom/login.html", status_code=401, error="wrong name or password", name=name)
@@ -45,16 +45,16 @@ async def logout(request: Request) -> Response:
 
 async def dashboard(request: Request) -> Response:
     trainer = await current_trainer(request)
-    classes = await classroom(request).database.read(store.classes)
+    classes = await classroom(request).database.read(lambda c: store.classes(c, trainer))
     return render(request, "classroom/dashboard.html", trainer=trainer, classes=classes)
 
 
 async def create_class(request: Request) -> Response:
-    await current_trainer(request)
+    trainer = await current_trainer(request)
     fields = await checked_form(request)
     open_join = fields.get("open_join") == "on"
     class_id = await classroom(request).database.write(
-        lambda c: store.create_class(c, fields.get("name", ""), fields.get("code") or None, open_join)
+        lambda c: store.create_class(c, fields.get("name", ""), fields.get("code") or None, open_join, trainer.id)
     )
     return see_other(f"/trainer/classes/{class_id}")
 
@@ -66,7 +66,7 @@ async def class_page(request: Request) -> Response:
 
     def load(connection):
         return (
-            store.class_by_id(connection, class_id),
+            store.class_by_id(connection, class_id, trainer),
             class_matrix(connection, room.course, class_id),
             store.all_quiz_settings(connection, class_id),
         )
@@ -78,13 +78,55 @@ async def class_page(request: Request) -> Response:
 
 
 async def add_learner(request: Request) -> Response:
-    await current_trainer(request)
+    trainer = await current_trainer(request)
     class_id = int_param(request, "class_id")
     fields = await checked_form(request)
-    await classroom(request).database.write(
-        lambda c: store.add_learner(c, class_id, fields.get("name", ""), fields.get("roster_id") or None)
-    )
+
+    def add(connection):
+        store.class_by_id(connection, class_id, trainer)
+        store.add_learner(connection, class_id, fields.get("name", ""), fields.get("roster_id") or None)
+
+    await classroom(request).database.write(add)
     return see_other(f"/trainer/classes/{class_id}")
+
+
+async def reset_code(request: Request) -> Response:
+    """A new personal code for a learner (who lost theirs, or whose code somebody else learnt)."""
+    trainer = await current_trainer(request)
+    class_id, learner_id = int_param(request, "class_id"), int_param(request, "learner_id")
+    await checked_form(request)
+
+    def reset(connection):
+        store.class_by_id(connection, class_id, trainer)
+        store.reset_personal_code(connection, class_id, learner_id)
+
+    await classroom(request).database.write(reset)
+    return see_other(f"/trainer/classes/{class_id}/cards#learner-{learner_id}")
+
+
+async def roster_cards(request: Request) -> Response:
+    """A printable card per learner: the class code, their name, roster id and personal code."""
+    trainer = await current_trainer(request)
+    class_id = int_param(request, "class_id")
+
+    def load(connection):
+        return store.class_by_id(connection, class_id, trainer), store.learners(connection, class_id)
+
+    found, learners = await classroom(request).database.read(load)
+    return render(request, "classroom/cards.html", trainer=trainer, room=found, learners=learners)
+
+
+async def join_setting(request: Request) -> Response:
+    trainer = await current_trainer(request)
+    class_id = int_param(request, "class_id")
+    fields = await checked_form(request)
+
+    def save(connection):
+        store.class_by_id(connection, class_id, trainer)
+        store.set_open_join(connection, class_id, fields.get("open_join") == "on")
+
+    await classroom(request).database.write(save)
+    return see_other(f"/trainer/classes/{class_id}#roster")
 
 
 def _time(value: str | None) -> float | None:
@@ -98,7 +140,7 @@ def _time(value: str | None) -> float | None:
 
 
 async def save_settings(request: Request) -> Response:
-    await current_trainer(request)
+    trainer = await current_trainer(request)
     room = classroom(request)
     class_id = int_param(request, "class_id")
     quiz = room.quiz(request.path_params["quiz_id"])
@@ -111,10 +153,11 @@ async def save_settings(request: Request) -> Response:
         max_attempts=int(attempts_field) if attempts_field else None,
         opens_at=_time(fields.get("opens_at")),
         closes_at=_time(fields.get("closes_at")),
+        reveal=fields.get("reveal") or store.DEFAULT_REVEAL,
     )
 
     def save(connection):
-        store.class_by_id(connection, class_id)
+        store.class_by_id(connection, class_id, trainer)
         store.save_quiz_settings(connection, class_id, quiz.id, settings)
 
     await room.database.write(save)
@@ -133,5 +176,8 @@ ROUTES = [
     Route("/trainer/classes", create_class, methods=["POST"]),
     Route("/trainer/classes/{class_id}", class_page, methods=["GET"]),
     Route("/trainer/classes/{class_id}/learners", add_learner, methods=["POST"]),
+    Route("/trainer/classes/{class_id}/learners/{learner_id}/code", reset_code, methods=["POST"]),
+    Route("/trainer/classes/{class_id}/cards", roster_cards, methods=["GET"]),
+    Route("/trainer/classes/{class_id}/join", join_setting, methods=["POST"]),
     Route("/trainer/classes/{class_id}/quizzes/{quiz_id}/settings", save_settings, methods=["POST"]),
 ]

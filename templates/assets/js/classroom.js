@@ -11,9 +11,11 @@
  *   - only once the server has answered 201 is the result shown:
  *     on a full page (practice, or an exam already attempted) by
  *     CourseQuiz.submit(), which grades the same answers with the same core;
- *     on a stripped exam page (no right answers in it) by reloading: the
+ *     on a stripped exam page (no right answers in it) whose answers the
+ *     trainer's setting now shows (the 201 says "revealed") by reloading: the
  *     server now serves the full page, and this script puts the answers back
- *     (setResponses) and shows the result (submit) there;
+ *     (setResponses) and shows the result (submit) there; otherwise only the
+ *     score is announced and the page stays stripped;
  *   - a refusal (closed, no attempts left, signed out) is announced in the
  *     bar's live region and nothing is graded on the page.
  * A different learner on the same browser starts with a clean page: the
@@ -139,9 +141,16 @@
     }
     const info = session.quizzes[config.quiz];
     info.attempts_used = body.attempt.number;
-    if (config.variant === "exam") {
+    if (config.variant === "exam" && body.revealed) {
       window.sessionStorage.setItem(reviewKey, JSON.stringify({ responses: responses, attempt: body.attempt }));
       window.location.reload();
+      return;
+    }
+    if (config.variant === "exam") {
+      // The trainer's setting keeps the answers back: the score only, no page grading.
+      showQuizState(info);
+      const left = body.attempt.attempts_left === null ? "" : " " + format(messages.attempts_left, { count: body.attempt.attempts_left });
+      say(format(messages.exam_saved, { number: body.attempt.number, percent: Math.round(body.result.percent * 10) / 10 }) + left, false);
       return;
     }
     blockSubmit(false);
