@@ -21,6 +21,9 @@ from sqlalchemy.engine import make_url
 from .config import ClassroomConfig, default_db_url
 
 CONFIG_VARIABLE = "COURSE_CLASSROOM_CONFIG"
+# On SIGINT or SIGTERM requests still open get this long to finish, then are cancelled; the database
+# then stops within db.STOP_SECONDS. So a stop never waits on a hung request (or a second signal).
+GRACEFUL_SHUTDOWN_SECONDS = 3
 
 
 @contextlib.contextmanager
@@ -67,6 +70,7 @@ def serve(args) -> int:
             log_level="info" if args.access_log else "warning",
             backlog=2048,
             timeout_keep_alive=30,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
     return 0
 
