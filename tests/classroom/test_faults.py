@@ -9,7 +9,8 @@ second server on the same file), and then checks three things:
 - the server stops within a few seconds of SIGTERM;
 - after a restart, every acknowledged (201) attempt id is in ``SELECT id FROM attempts``.
 
-Marked ``slow`` (about two minutes on 2 cores): ``pytest -m "not slow"`` skips them.
+The server tests are marked ``slow`` (about two minutes on 2 cores): ``pytest -m "not slow"``
+skips them. The writer's own tests at the top run in a second, in-process.
 """
 
 from __future__ import annotations
@@ -27,15 +28,89 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from course.classroom.db import LOCK_WAIT_SECONDS
+from course.classroom import db
+from course.classroom.db import LOCK_WAIT_SECONDS, STOP_SECONDS, Database
+from course.classroom.errors import DatabaseUnavailable
 from tests.classroom.fixtures import TRAINER, database_url
 from tests.classroom.test_server import Server, admin, prepare_class, stored_attempt_ids, submit
 
 pytest_plugins = ["tests.classroom.fixtures"]
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow
 
 STOP_WITHIN = 8  # seconds from SIGTERM to exit, at most (graceful 3 s + the database's own stop)
 ANSWER_WITHIN = LOCK_WAIT_SECONDS + 15  # a request is answered by then, or it hung
+
+
+def insert(value: int):
+    return lambda connection: connection.exec_driver_sql(f"INSERT INTO t VALUES ({value})").rowcount
+
+
+@pytest.fixture
+def writer_database(tmp_path, monkeypatch):
+    monkeypatch.setattr(db, "LOCK_WAIT_SECONDS", 1)
+    database = Database(f"sqlite:///{tmp_path / 'writer.db'}")
+    with database.transaction() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    database.start()
+    yield database
+    database.close()
+
+
+def test_a_batch_that_cannot_have_the_write_lock_answers_every_caller(writer_database, tmp_path):
+    """The review's hang: BEGIN IMMEDIATE failed and the batch's futures were never answered. Now each gets a 503 error."""
+    holder = sqlite3.connect(tmp_path / "writer.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    futures = [writer_database._writer.submit(insert(number)) for number in range(5)]
+    for future in futures:
+        with pytest.raises(DatabaseUnavailable, match="write lock was not free within 1 s") as raised:
+            future.result(timeout=5)  # answered at the bound, not never
+        assert raised.value.retry_after > 0
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert writer_database.write_now(insert(99)) == 1  # the writer goes on
+    assert writer_database.read_now(lambda c: c.exec_driver_sql("SELECT x FROM t").scalars().all()) == [99]  # none of the 5
+
+
+def test_stopping_the_writer_while_the_lock_is_held_takes_seconds_and_answers_the_queue(writer_database, tmp_path, monkeypatch):
+    monkeypatch.setattr(db, "LOCK_WAIT_SECONDS", 60)  # the bound would not end it: the stop must
+    holder = sqlite3.connect(tmp_path / "writer.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    futures = [writer_database._writer.submit(insert(number)) for number in range(5)]
+    time.sleep(0.3)
+    started = time.monotonic()
+    writer_database._writer.stop()
+    writer_database._writer = None
+    assert time.monotonic() - started < STOP_SECONDS
+    for future in futures:
+        assert isinstance(future.exception(timeout=1), DatabaseUnavailable)
+    holder.execute("ROLLBACK")
+    holder.close()
+
+
+def test_a_job_failing_for_the_database_rolls_back_its_whole_batch(writer_database):
+    """A disk-full or I/O error inside one job can end SQLite's transaction: no job of that batch may then be acknowledged."""
+
+    error = sqlite3.OperationalError("database or disk is full")
+    error.sqlite_errorcode = sqlite3.SQLITE_FULL
+    assert "disk holding the database is full" in db.unavailable(error).message
+
+    def fails_like_a_full_disk(connection):
+        raise error
+
+    inside, gate = threading.Event(), threading.Event()
+
+    def hold(connection):  # holds the writer, so the next three queue up and make one batch
+        inside.set()
+        return gate.wait(5)
+
+    first = writer_database._writer.submit(hold)
+    assert inside.wait(5)
+    futures = [writer_database._writer.submit(job) for job in (insert(1), fails_like_a_full_disk, insert(2))]
+    gate.set()
+    assert first.result(timeout=5) is True
+    for future in futures:  # one batch: its commit is refused for all three
+        assert isinstance(future.exception(timeout=5), DatabaseUnavailable)
+    assert writer_database.read_now(lambda c: c.exec_driver_sql("SELECT count(*) FROM t").scalar()) == 0
 
 
 class Load:
@@ -140,6 +215,7 @@ def restart_and_check(db_url: str, site: Path, log: Path, port: int, acknowledge
     assert_nothing_lost(db_url, acknowledged)
 
 
+@slow
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_sigkill_under_load_loses_no_acknowledged_attempt(backend, english_site, tmp_path, postgresql):
     db_url = database_url(backend, tmp_path, postgresql)
@@ -156,6 +232,7 @@ def test_sigkill_under_load_loses_no_acknowledged_attempt(backend, english_site,
     restart_and_check(db_url, english_site, log, server.port, load.acknowledged, workers=2 if backend == "postgresql" else 1)
 
 
+@slow
 def test_write_lock_held_past_the_bound_gives_503_then_201(english_site, tmp_path):
     """Another program holds BEGIN EXCLUSIVE for longer than the bound: 503 + Retry-After, never a hang; then 201 again."""
     db_url = f"sqlite:///{tmp_path / 'locked.db'}"
@@ -183,6 +260,7 @@ def test_write_lock_held_past_the_bound_gives_503_then_201(english_site, tmp_pat
     restart_and_check(db_url, english_site, log, server.port, load.acknowledged)
 
 
+@slow
 def test_sigterm_stops_the_server_while_the_write_lock_is_held(english_site, tmp_path):
     """The review's second symptom: after the hang, SIGINT and SIGTERM were ignored. Now the stop is bounded."""
     db_url = f"sqlite:///{tmp_path / 'locked.db'}"
@@ -221,6 +299,7 @@ def immutable_supported(folder: Path) -> str | None:
     return None
 
 
+@slow
 def test_read_only_database_gives_503_and_a_log_line_not_sigbus(english_site, tmp_path):
     """The database files become immutable while the server runs: 503s and one clear log line; no SIGBUS; stops cleanly."""
     if (reason := immutable_supported(tmp_path)) is not None:
@@ -266,6 +345,7 @@ def tmpfs(folder: Path, size: str) -> str | None:
     return None if result.returncode == 0 else f"cannot mount a tmpfs here: {result.stderr.strip()}"
 
 
+@slow
 def test_disk_full_gives_503_and_a_log_line_then_recovers(english_site, tmp_path):
     """The disk holding the database fills up: 503 + Retry-After (was a generic 500), a log line; after freeing space, 201."""
     disk = tmp_path / "disk"
@@ -296,6 +376,7 @@ def test_disk_full_gives_503_and_a_log_line_then_recovers(english_site, tmp_path
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
 
+@slow
 def test_two_server_processes_on_one_sqlite_file_lose_nothing(english_site, tmp_path):
     """Two servers write one SQLite file and take its write lock in turns: all answered, 0 acknowledged lost."""
     db_url = f"sqlite:///{tmp_path / 'shared.db'}"
