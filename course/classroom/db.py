@@ -3,8 +3,8 @@
 Writes go through ``Database.write``. On SQLite one writer thread runs them
 with group commit: it takes every write waiting, runs each in its own
 savepoint inside one ``BEGIN IMMEDIATE`` transaction and commits once
-(``synchronous=FULL``: the commit is on disk), and only then answers each
-caller. So an attempt is committed before its result is returned, and many
+(``synchronous=FULL``: the commit is on disk, see ``_SqliteFiles.sync_wal``),
+and only then answers each caller. So an attempt is committed before its result is returned, and many
 learners submitting at once share one fsync instead of queueing for one each.
 On PostgreSQL each write is its own transaction on a pooled connection, and
 the server's own group commit does the same job across processes.
@@ -82,15 +82,23 @@ def engine_for(url: str) -> Engine:
         )
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         raise ValueError(f"unsupported database URL `{url}`: use sqlite:///PATH/TO/FILE.db or postgresql://USER@HOST:PORT/NAME")
-    synchronous = parsed.query.get("synchronous", "full").upper()
-    if synchronous not in ("FULL", "NORMAL", "EXTRA"):
-        raise ValueError(f"synchronous={synchronous.lower()} is not allowed: use full (default), extra or normal")
+    synchronous = _synchronous(url)
     Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         parsed.set(query={}), connect_args={"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS}, pool_size=8, max_overflow=8
     )
-    _sqlite_transactions(engine, synchronous)
+    # FULL is kept by syncing the WAL ourselves after each commit (_SqliteFiles.sync_wal), outside SQLite's
+    # commit: SQLite in FULL mode syncs between writing the WAL and updating its -shm index, the
+    # longest moment in which a file turning read-only kills the process (see the module's docstring).
+    _sqlite_transactions(engine, "NORMAL" if synchronous == "FULL" else synchronous)
     return engine
+
+
+def _synchronous(url: str) -> str:
+    synchronous = make_url(url).query.get("synchronous", "full").upper()
+    if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+        raise ValueError(f"synchronous={synchronous.lower()} is not allowed: use full (default), extra or normal")
+    return synchronous
 
 
 def _sqlite_transactions(engine: Engine, synchronous: str) -> None:
@@ -149,6 +157,8 @@ def unavailable(error: BaseException) -> DatabaseUnavailable | None:
     """The 503 that a database error stands for, or None when it is not the database's state (a bug, a conflict)."""
     if isinstance(error, DatabaseUnavailable):
         return error
+    if isinstance(error, OSError):  # the WAL's fsync failed: committed maybe, durable not
+        return DatabaseUnavailable(f"the database could not be synced to disk ({error.strerror}): send again later", RETRY_BROKEN)
     if isinstance(error, PoolTimeout):
         return _busy()
     original = error.orig if isinstance(error, DBAPIError) else error
@@ -175,6 +185,20 @@ class _SqliteFiles:
 
     def __init__(self, path: str):
         self.paths = [path, f"{path}-wal", f"{path}-shm"]
+        self.sync_after_commit = False
+
+    def sync_wal(self) -> None:
+        """fsync the WAL: what synchronous=FULL does at each commit, done after it (an OSError: not durable)."""
+        if not self.sync_after_commit:
+            return
+        try:
+            descriptor = os.open(self.paths[1], os.O_RDONLY)
+        except FileNotFoundError:  # nothing was ever written to it
+            return
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
     def unwritable(self) -> str | None:
         for path in self.paths:
@@ -210,6 +234,8 @@ class Database:
         self.engine = engine_for(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.files = _SqliteFiles(self.engine.url.database) if self.is_sqlite else None
+        if self.files is not None and _synchronous(url) == "FULL":
+            self.files.sync_after_commit = True
         self.alarm = _Alarm(self.engine.url.render_as_string(hide_password=True))
         self._writer: _GroupCommitWriter | None = None
 
@@ -248,6 +274,8 @@ class Database:
                 _begin_immediate(connection.connection.driver_connection, time.monotonic() + LOCK_WAIT_SECONDS)
             with connection.begin():
                 yield connection
+            if self.files is not None:
+                self.files.sync_wal()
 
     def write_now(self, job: Job[T], retry_conflicts: bool = False) -> T:
         if self._writer is not None:  # one writer: writes never conflict
@@ -414,6 +442,7 @@ class _GroupCommitWriter:
                         if unavailable(error) is not None:
                             raise  # the database failed, not this job: nobody's write in this batch is committed
                         future.set_exception(error)  # this job's own failure: the others still commit
+            self.files.sync_wal()  # on disk before anyone is told so
         except BaseException as error:  # the batch failed: every caller still waiting is told, none acknowledged
             with contextlib.suppress(sqlite3.Error):
                 if raw.in_transaction:
