@@ -244,14 +244,16 @@ class Database:
             self._writer = _GroupCommitWriter(self.engine, self.files, self.alarm)
 
     def close(self) -> None:
+        serving = self._writer is not None
         if self._writer is not None:
             self._writer.stop()
             self._writer = None
-        problem = self.files.unwritable() if self.files is not None else None
+        problem = self.files.unwritable() if serving else None
         if problem is not None:
             # Closing the last connection checkpoints the WAL, a write to the -shm mapping: SIGBUS on a
-            # read-only file. The WAL is safe on disk; the next start applies it. So the connections stay
-            # open and the process ends without closing them.
+            # file that became read-only while mapped. The WAL is safe on disk; the next start applies it.
+            # So the connections stay open and the process ends without closing them. (Connections
+            # opened while the files were already read-only map nothing writable: no risk there.)
             log.error("classroom database %s: %s; leaving its WAL for the next start", self.alarm.name, problem)
             _abandoned.append(self.engine)
             atexit.register(_exit_without_closing)
@@ -361,11 +363,12 @@ class _GroupCommitWriter:
         return future
 
     def stop(self) -> None:
-        """Finish the batch under way, refuse what is still queued; never longer than a few seconds."""
+        """Finish the batch under way, refuse what is still queued; never longer than STOP_SECONDS."""
+        deadline = time.monotonic() + STOP_SECONDS
         self.stopping.set()
         self.jobs.put(None)
         self.thread.join(timeout=STOP_SECONDS)
-        self.checkpointer.join(timeout=STOP_SECONDS)
+        self.checkpointer.join(timeout=max(0.5, deadline - time.monotonic()))
         stopped = DatabaseUnavailable("the server is stopping: nothing was saved; send again in a moment", RETRY_BUSY)
         while True:
             try:

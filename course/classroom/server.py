@@ -78,11 +78,14 @@ def serve(args) -> int:
 def _migrate_once(config: ClassroomConfig) -> None:
     """Migrate before the workers start, so a bad database URL fails here with one message."""
     from .db import Database
+    from .errors import DatabaseUnavailable
     from .migrations import migrate
 
     database = Database(config.db_url)
     try:
         migrate(database)
+    except DatabaseUnavailable as error:
+        raise SystemExit(f"classroom: cannot start: {error.message}") from None
     finally:
         database.close()
 

@@ -20,6 +20,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +32,8 @@ import pytest
 from course.classroom import db
 from course.classroom.db import LOCK_WAIT_SECONDS, STOP_SECONDS, Database
 from course.classroom.errors import DatabaseUnavailable
-from tests.classroom.fixtures import TRAINER, database_url
+from course.classroom.pgcluster import free_port
+from tests.classroom.fixtures import ENGLISH, REPO, TRAINER, database_url
 from tests.classroom.test_server import Server, admin, prepare_class, stored_attempt_ids, submit
 
 pytest_plugins = ["tests.classroom.fixtures"]
@@ -399,3 +401,21 @@ def test_two_server_processes_on_one_sqlite_file_lose_nothing(english_site, tmp_
         first.stop()
         second.stop()
     restart_and_check(db_url, english_site, log, first.port, load.acknowledged)
+
+
+@slow
+def test_starting_on_a_read_only_database_says_so_and_exits_1(english_site, tmp_path):
+    if (reason := immutable_supported(tmp_path)) is not None:
+        pytest.skip(reason)
+    path = tmp_path / "readonly.db"
+    db_url = f"sqlite:///{path}"
+    assert admin(db_url, "set-password", TRAINER).returncode == 0
+    chattr("+i", path)
+    try:
+        command = [sys.executable, "build.py", "classroom", "--course", str(ENGLISH), "--db", db_url, "--site", str(english_site)]
+        result = subprocess.run(command + ["--port", str(free_port())], cwd=REPO, capture_output=True, text=True, timeout=60)
+    finally:
+        chattr("-i", path)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "classroom: cannot start: the database is read-only" in result.stderr
+    assert "Traceback" not in result.stderr
