@@ -330,7 +330,6 @@ def test_read_only_database_gives_503_and_a_log_line_not_sigbus(english_site, tm
         assert server.process.returncode in (0, -signal.SIGTERM), server.process.returncode  # not -SIGBUS
         assert took <= STOP_WITHIN
         text = log.read_text()
-        print(text)
         assert "cannot be written (read-only file or file system)" in text, text[-2000:]
         assert text.count("writes are answered 503") <= 3, "one line per fault, not one per request"
     finally:
