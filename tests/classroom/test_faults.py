@@ -32,7 +32,7 @@ import pytest
 from course.classroom import db
 from course.classroom.db import LOCK_WAIT_SECONDS, STOP_SECONDS, Database
 from course.classroom.errors import DatabaseUnavailable
-from course.classroom.pgcluster import free_port
+from course.classroom.pgcluster import PostgresCluster, binaries, free_port
 from tests.classroom.fixtures import ENGLISH, REPO, TRAINER, database_url
 from tests.classroom.test_server import Server, admin, prepare_class, stored_attempt_ids, submit
 
@@ -418,3 +418,34 @@ def test_starting_on_a_read_only_database_says_so_and_exits_1(english_site, tmp_
     assert result.returncode == 1, result.stderr[-2000:]
     assert "classroom: cannot start: the database is read-only" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@slow
+def test_postgresql_going_away_gives_503_then_201_when_it_is_back(english_site, tmp_path):
+    """PostgreSQL stops (crash-like, -m immediate) while learners submit: 503 + Retry-After, not 500; back: 201, no restart."""
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    cluster = PostgresCluster().start()  # its own cluster: this test stops it
+    options = f"-p {cluster.port} -k {cluster.root} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on"
+    try:
+        db_url = cluster.create_database("away")
+        log = tmp_path / "server.log"
+        server = started(db_url, english_site, log)
+        try:
+            joined, _ = prepare_class(server.base, 6)
+            with Load(joined, pause=0.05) as load:
+                load.wait_for(201, 20, 20)
+                cluster._run("pg_ctl", "-D", str(cluster.data), "-m", "immediate", "-w", "stop")
+                before = load.count(503)
+                load.wait_for(503, before + 6, 30)
+                cluster._run("pg_ctl", "-D", str(cluster.data), "-o", options, "-l", str(cluster.root / "log"), "-w", "-t", "60", "start")
+                before = load.count(201)
+                load.wait_for(201, before + 20, 30)
+            load.assert_all_answered()
+            assert "the database server is unavailable" in log.read_text()
+            assert stop_within(server) <= STOP_WITHIN
+        finally:
+            server.stop()
+        restart_and_check(db_url, english_site, log, server.port, load.acknowledged)
+    finally:
+        cluster.stop()
