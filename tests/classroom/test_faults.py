@@ -449,3 +449,31 @@ def test_postgresql_going_away_gives_503_then_201_when_it_is_back(english_site, 
         restart_and_check(db_url, english_site, log, server.port, load.acknowledged)
     finally:
         cluster.stop()
+
+
+@slow
+def test_read_only_database_takes_writes_again_once_writable(english_site, tmp_path):
+    if (reason := immutable_supported(tmp_path)) is not None:
+        pytest.skip(reason)
+    path = tmp_path / "readonly.db"
+    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    db_url = f"sqlite:///{path}"
+    log = tmp_path / "server.log"
+    server = started(db_url, english_site, log)
+    try:
+        joined, _ = prepare_class(server.base, 6)
+        with Load(joined, pause=0.1) as load:
+            load.wait_for(201, 20, 20)
+            chattr("+i", *files)
+            try:
+                load.wait_for(503, 6, 20)
+            finally:
+                chattr("-i", *files)
+            before = load.count(201)
+            load.wait_for(201, before + 20, 20)  # no restart needed
+        load.assert_all_answered()
+        assert "writable again" in log.read_text()
+        assert stop_within(server) <= STOP_WITHIN
+    finally:
+        server.stop()
+    restart_and_check(db_url, english_site, log, server.port, load.acknowledged)
