@@ -4,8 +4,9 @@ Writes go through ``Database.write``. On SQLite one writer thread runs them
 with group commit: it takes every write waiting, runs each in its own
 savepoint inside one ``BEGIN IMMEDIATE`` transaction and commits once
 (``synchronous=FULL``: the commit is on disk, see ``_SqliteFiles.sync_wal``),
-and only then answers each caller. So an attempt is committed before its result is returned, and many
-learners submitting at once share one fsync instead of queueing for one each.
+and only then answers each caller. So an attempt is committed before its
+result is returned, and many learners submitting at once share one fsync
+instead of queueing for one each.
 On PostgreSQL each write is its own transaction on a pooled connection, and
 the server's own group commit does the same job across processes.
 
@@ -21,11 +22,14 @@ the ``-shm`` file. Once the files become read-only (``chattr +i``, a file
 system remounted read-only after an error), the kernel answers the next write
 to that mapping with SIGBUS, which kills the process. SQLite's writes to it
 come from checkpoints, from the first write after a checkpoint, from a reader
-marking a new snapshot and from closing the last connection. So the server
-looks at the files before each of these (``_SqliteFiles.unwritable``): while
-they cannot be written it neither writes, checkpoints nor reads (503), and it
-exits without closing its connections. What remains is the moment between
-that look and SQLite's write (see docs/classroom.md).
+marking a new snapshot, from closing the last connection, and from every
+commit right after it writes the WAL. So the server looks at the files before
+each of these (``_SqliteFiles.unwritable``): while they cannot be written it
+neither writes, checkpoints nor reads (503), and it exits without closing its
+connections; and it syncs the WAL itself after a commit rather than inside
+it, so that SQLite's commit goes from the WAL to the index in microseconds.
+What remains is that instant, between the look and SQLite's write (see
+docs/classroom.md).
 """
 
 from __future__ import annotations
@@ -173,8 +177,8 @@ def unavailable(error: BaseException) -> DatabaseUnavailable | None:
         return None
     psycopg = sys.modules.get("psycopg")
     if psycopg is not None and isinstance(original, psycopg.OperationalError):  # no connection, lock timeout, disk full
-        reason = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
-        return DatabaseUnavailable(f"the database server is unavailable ({reason}): nothing was saved; send again", RETRY_BUSY)
+        # The reason (host, port) goes to the log (_Alarm), not to the learner.
+        return DatabaseUnavailable("the database server is unavailable: nothing was saved; send again", RETRY_BUSY)
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return DatabaseUnavailable("the connection to the database was lost: nothing was saved; send again", RETRY_BUSY)
     return None
