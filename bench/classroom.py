@@ -1,7 +1,7 @@
 """How many quiz submissions a classroom server takes: 200 learners over loopback.
 
 Run ``python bench/classroom.py [--learners 200] [--rate 300] [--seconds 10]
-[--backends sqlite,postgresql] [--pg-workers 2]``. For each backend it starts
+[--backends sqlite,postgresql] [--pg-workers 2] [--sqlite-workers 1]``. For each backend it starts
 a real server (``python build.py classroom`` on the shipped course, on a free
 127.0.0.1 port; PostgreSQL in a throwaway cluster made with initdb/pg_ctl),
 joins the learners, then measures two phases, every request on a keep-alive
@@ -15,8 +15,13 @@ connection of its learner:
 - flat out: every learner submits again as soon as answered (capacity; by
   Little's law latency here is about learners / throughput).
 
-Afterwards the attempts in the database must equal the acknowledged ones.
-Only loopback traffic; every loop is bounded in count and time.
+Each phase reports submissions, submissions per second, p50, p99 and max
+latency, and errors: every answer but 201 (a 503 is the server saying the
+database could not take the write in time) and every submission with no
+answer within 30 s or on a broken connection. The end is one Markdown table
+(docs/classroom.md shows it). Afterwards every acknowledged (201) attempt
+must be in the database. Only loopback traffic; every loop is bounded in
+count and time.
 """
 
 from __future__ import annotations
@@ -148,9 +153,19 @@ def bodies(course, count: int = 50) -> list[tuple[str, bytes]]:
     return made
 
 
-async def submit(learner: Connection, csrf: str, quiz_id: str, body: bytes) -> int:
+ANSWER_WITHIN = 30  # seconds: a submission not answered by then counts as an error ("timeout")
+
+
+async def submit(learner: Connection, csrf: str, quiz_id: str, body: bytes) -> int | str:
+    """The status, or the name of what went wrong instead of an answer (the connection is then opened afresh)."""
     headers = {"Content-Type": "application/json", "X-CSRF-Token": csrf}
-    status, _, _ = await learner.request("POST", f"/classroom/api/quizzes/{quiz_id}/attempts", body, headers)
+    path = f"/classroom/api/quizzes/{quiz_id}/attempts"
+    try:
+        status, _, _ = await asyncio.wait_for(learner.request("POST", path, body, headers), ANSWER_WITHIN)
+    except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError) as error:
+        learner.close()
+        learner.writer = None
+        return "timeout" if isinstance(error, TimeoutError) else type(error).__name__
     return status
 
 
@@ -200,7 +215,9 @@ def summary(latencies: list[float], statuses: dict, elapsed: float) -> dict:
         "per_second": len(latencies) / elapsed,
         "p50_ms": pct(0.50),
         "p99_ms": pct(0.99),
+        "max_ms": 1000 * ordered[-1],
         "mean_ms": 1000 * statistics.fmean(ordered),
+        "errors": sum(count for status, count in statuses.items() if status != 201),  # anything but "committed"
         "statuses": statuses,
     }
 
@@ -237,7 +254,7 @@ def count_attempts(db_url: str) -> int:
         database.close()
 
 
-async def run_backend(name: str, db_url: str, site: Path, workers: int, options) -> None:
+async def run_backend(name: str, db_url: str, site: Path, workers: int, options) -> list[tuple]:
     course, _ = load_course(REPO)
     port = free_port()
     server = start_server(db_url, site, port, workers)
@@ -258,29 +275,44 @@ async def run_backend(name: str, db_url: str, site: Path, workers: int, options)
             server.kill()
     stored = count_attempts(db_url)
     acknowledged = sum(run["statuses"].get(201, 0) for run in runs.values())
-    for phase, run in runs.items():
-        print(
-            f"{name:<10} {phase:<9} {options.learners} learners, {workers} process(es): {run['submissions']} submissions, "
-            f"{run['per_second']:.0f}/s, p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms (statuses {run['statuses']})"
+    check = "OK" if stored >= acknowledged else f"{acknowledged - stored} ACKNOWLEDGED ATTEMPTS LOST"
+    print(f"{name}: stored attempts {stored}, acknowledged {acknowledged}: {check}", flush=True)
+    return [(name, workers, phase, run) for phase, run in runs.items()]
+
+
+def table(rows: list[tuple], learners: int) -> str:
+    """The results as a Markdown table (the one in docs/classroom.md)."""
+    lines = [
+        "| backend | processes | phase | learners | submissions | per second | p50 | p99 | max | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, workers, phase, run in rows:
+        errors = ", ".join(f"{count} × {status}" for status, count in run["statuses"].items() if status != 201) or "0"
+        lines.append(
+            f"| {name} | {workers} | {phase} | {learners} | {run['submissions']} | {run['per_second']:.0f} | "
+            f"{run['p50_ms']:.1f} ms | {run['p99_ms']:.1f} ms | {run['max_ms']:.0f} ms | {errors} |"
         )
-    print(f"{name:<10} stored attempts {stored}, acknowledged {acknowledged}: {'OK' if stored == acknowledged else 'MISMATCH'}")
+    return "\n".join(lines)
 
 
 async def main(options) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-classroom-") as folder:
         site = Path(folder) / "site"
         build_course(REPO, BuildOptions(out=site, pdf=False))
+        rows: list[tuple] = []
         for backend in options.backends.split(","):
             if backend == "sqlite":
-                await run_backend("sqlite", f"sqlite:///{folder}/bench.db", site, 1, options)
+                rows += await run_backend("sqlite", f"sqlite:///{folder}/bench.db", site, options.sqlite_workers, options)
             elif binaries() is None:
                 print("postgresql: skipped (apt-get install postgresql)")
             else:
                 cluster = PostgresCluster().start()
                 try:
-                    await run_backend("postgresql", cluster.create_database("bench"), site, options.pg_workers, options)
+                    rows += await run_backend("postgresql", cluster.create_database("bench"), site, options.pg_workers, options)
                 finally:
                     cluster.stop()
+    print(f"\n{os.cpu_count()} cores; load generator, server(s) and database on this machine\n")
+    print(table(rows, options.learners))
     return 0
 
 
@@ -291,6 +323,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10, help="length of each phase (at most 120)")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg-workers", type=int, default=2)
+    parser.add_argument("--sqlite-workers", type=int, default=1, help="server processes on the SQLite file (one is fastest)")
     options = parser.parse_args()
     options.seconds = min(options.seconds, 120)
     try:

@@ -24,7 +24,20 @@ if TYPE_CHECKING:
 
 ENGINE = Path(__file__).resolve().parent
 # Libraries whose version changes what a build writes (WeasyPrint's layout, Markdown's HTML, ...).
-LIBRARIES = ("weasyprint", "pydyf", "markdown", "jinja2", "pypdf", "pyyaml", "fonttools", "tinycss2", "cssselect2", "fontpkg-amiri", "nh3", "tinyhtml5")
+LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "markdown",
+    "jinja2",
+    "pypdf",
+    "pyyaml",
+    "fonttools",
+    "tinycss2",
+    "cssselect2",
+    "fontpkg-amiri",
+    "nh3",
+    "tinyhtml5",
+)
 # Where a value sits in its source file: it is reported in problems, never rendered.
 LOCATION_FIELDS = frozenset({"path", "line", "body_line", "front_lines", "module_line"})
 COURSE_FOLDERS = ("modules", "quizzes", "trainer")

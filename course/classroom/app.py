@@ -19,7 +19,7 @@ from ..problems import CourseError
 from . import tables as t
 from .config import ClassroomConfig
 from .db import Database
-from .errors import Refused
+from .errors import DatabaseUnavailable, Refused
 from .middleware import BodyLimit, BrowserCookies
 from .migrations import migrate
 from .pages import quiz_pages
@@ -62,7 +62,13 @@ def create_app(config: ClassroomConfig) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         middleware=middleware,
-        exception_handlers={Refused: refused, SignInNeeded: sign_in_needed, HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            Refused: refused,
+            DatabaseUnavailable: database_unavailable,
+            SignInNeeded: sign_in_needed,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
     )
     app.state.classroom = room
     return app
@@ -81,6 +87,16 @@ async def refused(request: Request, error: Refused) -> Response:
     else:
         response = render(request, "classroom/error.html", status_code=error.status, message=error.message)
     response.headers.update(headers)
+    return response
+
+
+async def database_unavailable(request: Request, error: DatabaseUnavailable) -> Response:
+    """503 with Retry-After: the database could not take the request (db.py logged why); nothing was saved."""
+    if _wants_json(request):
+        response = json_response({"error": error.message, "retry_after": error.retry_after}, status_code=503)
+    else:
+        response = render(request, "classroom/error.html", status_code=503, message=error.message)
+    response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 

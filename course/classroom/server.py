@@ -21,6 +21,9 @@ from sqlalchemy.engine import make_url
 from .config import ClassroomConfig, default_allowed_hosts, default_db_url, listening_address
 
 CONFIG_VARIABLE = "COURSE_CLASSROOM_CONFIG"
+# On SIGINT or SIGTERM requests still open get this long to finish, then are cancelled; the database
+# then stops within db.STOP_SECONDS. So a stop never waits on a hung request (or a second signal).
+GRACEFUL_SHUTDOWN_SECONDS = 3
 
 
 @contextlib.contextmanager
@@ -70,6 +73,7 @@ def serve(args) -> int:
             log_level="info" if args.access_log else "warning",
             backlog=2048,
             timeout_keep_alive=30,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
     return 0
 
@@ -77,11 +81,14 @@ def serve(args) -> int:
 def _migrate_once(config: ClassroomConfig) -> None:
     """Migrate before the workers start, so a bad database URL fails here with one message."""
     from .db import Database
+    from .errors import DatabaseUnavailable
     from .migrations import migrate
 
     database = Database(config.db_url)
     try:
         migrate(database)
+    except DatabaseUnavailable as error:
+        raise SystemExit(f"classroom: cannot start: {error.message}") from None
     finally:
         database.close()
 

@@ -13,7 +13,7 @@ import json
 import math
 from typing import Any
 
-from ..grading.rules import QuizResult, grade_quiz
+from ..grading.rules import QuizResult, Reading, grade_quiz
 from ..model import Quiz
 from .errors import bad_request
 
@@ -69,8 +69,9 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def grade(quiz: Quiz, responses: dict[str, Any]) -> QuizResult:
-    return grade_quiz(quiz, responses)
+def grade(quiz: Quiz, responses: dict[str, Any], language: str) -> QuizResult:
+    """The attempt graded by the one core, numbers read as the course's language writes them (a decimal comma in fr, de...)."""
+    return grade_quiz(quiz, responses, Reading.of(language))
 
 
 def result_json(quiz: Quiz, result: QuizResult, per_question: bool = True) -> dict:

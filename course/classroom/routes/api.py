@@ -67,7 +67,7 @@ async def submit(request: Request) -> Response:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise Refused(415, "send the answers as application/json")
     responses = read_submission(await request.body(), quiz)
-    result = grade(quiz, responses)
+    result = grade(quiz, responses, room.course.language)
     recorded = await room.database.write(
         lambda c: attempts.record_attempt(c, learner_id, class_id, quiz.id, responses, result, version), retry_conflicts=True
     )
