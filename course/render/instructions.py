@@ -24,13 +24,17 @@ def instructions_path(template: Path) -> Path:
 
 def render_instructions(quiz: Quiz, file_name: str, language: str, delimiter: str) -> str:
     present = {t: [q.id for q in quiz.questions if q.type == t] for t in TYPES}
-    return environment(language).get_template("report/instructions.txt").render(
-        quiz=quiz,
-        file_name=file_name,
-        types={t: ids for t, ids in present.items() if ids},
-        versions=[_version(v, i, language) for i, v in enumerate(version_letters(quiz))] if version_count(quiz) > 1 else [],
-        delimiter={",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, "comma"),
-        label=lambda i: display_letter(i, language),
+    return (
+        environment(language)
+        .get_template("report/instructions.txt")
+        .render(
+            quiz=quiz,
+            file_name=file_name,
+            types={t: ids for t, ids in present.items() if ids},
+            versions=[_version(v, i, language) for i, v in enumerate(version_letters(quiz))] if version_count(quiz) > 1 else [],
+            delimiter={",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, "comma"),
+            label=lambda i: display_letter(i, language),
+        )
     )
 
 

@@ -39,6 +39,8 @@ def shorten(text: str, limit: int = SHORT_PROMPT) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit].rstrip()
+    if text[limit].isspace() or text[limit - 1].isspace():  # the cut falls between words
+        return cut.rstrip(" ,،;؛:.") + "…"
     space = cut.rfind(" ")
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,،;؛:.") + "…"
 
