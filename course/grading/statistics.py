@@ -98,11 +98,12 @@ def quiz_statistics(quiz: Quiz, sheet: AnswerSheet, results: list[QuizResult], r
     scores = [r.score for r in results]
     maximum = sum(q.points for q in quiz.questions)
     n = len(scores)
-    sd = statistics.stdev(scores) if n >= 2 else None
-    reliability, kind = _reliability(quiz, results)
+    sd = math.sqrt(_sum_of_squares(scores) / (n - 1)) if n >= 2 else None
+    earned = {q.id: [r.earned[q.id].points for r in results] for q in quiz.questions}  # one pass, used throughout
+    reliability, kind = _reliability(quiz, earned, scores)
     sem = None if sd is None or reliability is None else sd * math.sqrt(max(0.0, 1 - reliability))
-    ranked = sorted(range(n), key=lambda i: scores[i])
-    questions = [_question(quiz, q, sheet, results, ranked, reading) for q in quiz.questions]
+    ranked = sorted(range(n), key=scores.__getitem__)
+    questions = [_question(quiz, q, sheet, earned[q.id], scores, ranked, reading) for q in quiz.questions]
     return QuizStatistics(
         quiz=quiz,
         learners=n,
@@ -126,17 +127,23 @@ def histogram(percents: list[float]) -> list[int]:
     return counts
 
 
-def _reliability(quiz: Quiz, results: list[QuizResult]) -> tuple[float | None, str]:
-    dichotomous = all(r.earned[q.id].points in (0, q.points) for r in results for q in quiz.questions)
+def _reliability(quiz: Quiz, earned: dict[str, list[float]], scores: list[float]) -> tuple[float | None, str]:
+    dichotomous = all(set(earned[q.id]) <= {0, q.points} for q in quiz.questions)
     kind = "kr20" if dichotomous else "alpha"
     k = len(quiz.questions)
-    if k < 2 or len(results) < 2:
+    if k < 2 or len(scores) < 2:
         return None, kind
-    total = statistics.pvariance([r.score for r in results])
+    total = _sum_of_squares(scores)
     if total == 0:
         return None, kind
-    items = sum(statistics.pvariance([r.earned[q.id].points for r in results]) for q in quiz.questions)
-    return k / (k - 1) * (1 - items / total), kind
+    items = math.fsum(_sum_of_squares(earned[q.id]) for q in quiz.questions)
+    return k / (k - 1) * (1 - items / total), kind  # sums of squares: the n of both variances cancels
+
+
+def _sum_of_squares(values: list[float]) -> float:
+    """The sum of squared deviations from the mean, in floats (``statistics.pvariance`` works in fractions: slow)."""
+    mean = math.fsum(values) / len(values)
+    return math.fsum([(v - mean) * (v - mean) for v in values])
 
 
 def _correlation(xs: list[float], ys: list[float]) -> float | None:
@@ -156,9 +163,9 @@ def upper_lower(shares: list[float], ranked: list[int]) -> float | None:
     return statistics.fmean(shares[i] for i in high) - statistics.fmean(shares[i] for i in low)
 
 
-def _question(quiz: Quiz, question: Question, sheet: AnswerSheet, results, ranked, reading: Reading) -> QuestionStatistics:
-    shares = [r.earned[question.id].points / question.points for r in results]
-    rests = [r.score - r.earned[question.id].points for r in results]
+def _question(quiz: Quiz, question: Question, sheet: AnswerSheet, earned, scores, ranked, reading: Reading) -> QuestionStatistics:
+    shares = [points / question.points for points in earned]
+    rests = [score - points for score, points in zip(scores, earned, strict=True)]
     stats = QuestionStatistics(
         question,
         statistics.fmean(shares) if shares else None,
