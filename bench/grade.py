@@ -107,7 +107,9 @@ def main() -> None:
         timed("gradebook + results report (HTML)", learners, **common, report=Path(folder) / "report.html")
         statistics_only(quiz_path, answers_path, learners)
         quiz_path, answers_path = write_inputs(Path(folder), learners, versions=3)
-        timed("gradebook, 3 printed versions (version column)", learners, **{**common, "quiz_path": quiz_path, "answers_path": answers_path})
+        timed(
+            "gradebook, 3 printed versions (version column)", learners, **{**common, "quiz_path": quiz_path, "answers_path": answers_path}
+        )
 
 
 def statistics_only(quiz_path: Path, answers_path: Path, learners: int) -> None:
