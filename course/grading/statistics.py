@@ -34,7 +34,10 @@ Question level:
   prompt and for ``ordering`` the item put at each position;
 - ``flags``: what a trainer should look at (``FLAGS``).
 
-Model only: the report is rendered by ``course.render.report``.
+``quiz_statistics`` reads a graded answer sheet (the paper path);
+``response_statistics`` takes canonical responses, one dict per learner (what
+the classroom stores), and gives the same figures. Model only: the report is
+rendered by ``course.render.report``.
 """
 
 from __future__ import annotations
@@ -42,11 +45,13 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model import Question, Quiz, letter
 from .answer_sheet import AnswerSheet, CellGrader
-from .rules import PLAIN, QuizResult, Reading, normalize, parse_number
+from .rules import PLAIN, Earned, QuizResult, Reading, grade_question, grade_quiz, normalize, parse_number
 
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.3, 0.2
 UPPER_LOWER_SHARE = 0.27
@@ -94,7 +99,49 @@ class QuizStatistics:
 
 
 def quiz_statistics(quiz: Quiz, sheet: AnswerSheet, results: list[QuizResult], reading: Reading = PLAIN) -> QuizStatistics:
-    """Every figure of the results report; ``results`` in the order of ``sheet.rows``."""
+    """Every figure of the results report for a graded answer sheet; ``results`` in the order of ``sheet.rows``."""
+
+    def answers(question: Question) -> Iterator[tuple[Earned, object, int]]:
+        grade = CellGrader(question, reading, quiz)
+        column = sheet.columns.get(question.id)
+        cells = Counter((row.cells[column], row.version) for row in sheet.rows) if column is not None else {("", "A"): len(sheet.rows)}
+        for (cell, version), learners in cells.items():
+            earned = grade(cell, version)
+            yield earned, None if earned.warning else grade.response(cell, version), learners
+
+    return _statistics(quiz, results, answers, reading)
+
+
+def response_statistics(quiz: Quiz, responses: list[dict[str, Any]], reading: Reading = PLAIN) -> QuizStatistics:
+    """The same figures for canonical responses (``course.grading.rules``: one dict per learner), as the classroom keeps them."""
+    results = [grade_quiz(quiz, response, reading) for response in responses]
+
+    def answers(question: Question) -> Iterator[tuple[Earned, object, int]]:
+        distinct: dict[object, tuple[object, int]] = {}
+        for response in responses:
+            value = response.get(question.id)
+            key = _frozen(value)
+            seen, learners = distinct.get(key, (value, 0))
+            distinct[key] = (seen, learners + 1)
+        for value, learners in distinct.values():
+            earned = grade_question(question, value, reading)
+            yield earned, None if earned.warning else value, learners
+
+    return _statistics(quiz, results, answers, reading)
+
+
+def _frozen(value) -> object:
+    """A hashable stand-in for a response (lists as tuples; anything else unhashable by its repr)."""
+    if isinstance(value, list):
+        return ("list", *(_frozen(v) for v in value))
+    try:
+        hash(value)
+    except TypeError:
+        return ("repr", repr(value))
+    return (type(value).__name__, value)
+
+
+def _statistics(quiz: Quiz, results: list[QuizResult], answers, reading: Reading) -> QuizStatistics:
     scores = [r.score for r in results]
     maximum = sum(q.points for q in quiz.questions)
     n = len(scores)
@@ -103,7 +150,7 @@ def quiz_statistics(quiz: Quiz, sheet: AnswerSheet, results: list[QuizResult], r
     reliability, kind = _reliability(quiz, earned, scores)
     sem = None if sd is None or reliability is None else sd * math.sqrt(max(0.0, 1 - reliability))
     ranked = sorted(range(n), key=scores.__getitem__)
-    questions = [_question(quiz, q, sheet, earned[q.id], scores, ranked, reading) for q in quiz.questions]
+    questions = [_question(q, earned[q.id], scores, ranked, answers(q), reading) for q in quiz.questions]
     return QuizStatistics(
         quiz=quiz,
         learners=n,
@@ -163,7 +210,7 @@ def upper_lower(shares: list[float], ranked: list[int]) -> float | None:
     return statistics.fmean(shares[i] for i in high) - statistics.fmean(shares[i] for i in low)
 
 
-def _question(quiz: Quiz, question: Question, sheet: AnswerSheet, earned, scores, ranked, reading: Reading) -> QuestionStatistics:
+def _question(question: Question, earned, scores, ranked, answers, reading: Reading) -> QuestionStatistics:
     shares = [points / question.points for points in earned]
     rests = [score - points for score, points in zip(scores, earned, strict=True)]
     stats = QuestionStatistics(
@@ -172,24 +219,20 @@ def _question(quiz: Quiz, question: Question, sheet: AnswerSheet, earned, scores
         _correlation(shares, rests),
         upper_lower(shares, ranked),
     )
-    column = sheet.columns.get(question.id)
-    cells = Counter((row.cells[column], row.version) for row in sheet.rows) if column is not None else Counter({("", "A"): len(sheet.rows)})
-    _tally(stats, CellGrader(question, reading, quiz), cells, reading)
+    _tally(stats, answers, reading)
     stats.flags = _flags(stats)
     return stats
 
 
-def _tally(stats: QuestionStatistics, grade: CellGrader, cells: Counter, reading: Reading) -> None:
-    """Blank, unreadable and each answer's count, from the distinct (cell, version) pairs, in file-order letters."""
+def _tally(stats: QuestionStatistics, answers, reading: Reading) -> None:
+    """Blank, unreadable and each answer's count from the distinct answers (earned, canonical response, learners)."""
     question = stats.question
     given: Counter = Counter()
     positions = [Counter() for _ in range(_position_count(question))]
-    for (cell, version), learners in cells.items():
-        earned = grade(cell, version)
+    for earned, response, learners in answers:
         if earned.warning:
             stats.unreadable += learners
             continue
-        response = grade.response(cell, version)
         if _blank(response):
             stats.blank += learners
             continue

@@ -264,3 +264,18 @@ def test_kr20_is_cronbach_alpha_on_dichotomous_questions_by_numpy(tmp_path):
     kr20 = 4 / 3 * (1 - (p * (1 - p)).sum() / right.sum(axis=1).var())
     assert stats.reliability_kind == "kr20"
     assert stats.reliability == pytest.approx(kr20)
+
+
+def test_canonical_responses_as_the_classroom_keeps_them_give_the_same_figures(tmp_path):
+    from course.grading.statistics import response_statistics
+
+    quiz, sheet, results = graded(tmp_path, WORKED_QUIZ, WORKED_ANSWERS)
+    responses = [
+        {"q1": "a", "q2": True, "q3": "بيان الشحنة", "q4": "١٠٠"},
+        {"q1": "a", "q2": True, "q3": "بيان الشحنه", "q4": "3,5"},
+        {"q1": "a", "q2": True, "q3": "فاتورة", "q4": 102},
+        {"q1": "a", "q2": False, "q3": "  بيان الشحنة. ", "q4": "102"},
+        {"q1": "b", "q2": True, "q3": "فاتورة", "q4": 50},
+        {"q1": "b", "q3": "invoice", "q4": None},
+    ]
+    assert response_statistics(quiz, responses) == quiz_statistics(quiz, sheet, results)
