@@ -72,8 +72,27 @@ def run_grade(
     (``course.render.report``), else the item analysis CSV, printed as a table
     too (on stdout when the gradebook goes to a file, else stderr).
     ``language`` decides how numbers are read (``Reading.of``); without it, the
-    language of the course the quiz file sits in, if it is in one.
+    language of the course the quiz file sits in, if it is in one. A file
+    that cannot be written is reported (``PATH: cannot write: ...``), exit 1;
+    a missing folder before anything is written.
     """
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    folders = [f"{path}: cannot write: no folder {Path(path).parent}" for path in (out, template, report) if _missing_folder(path)]
+    if folders:
+        _print(folders, stderr)
+        return 1
+    try:
+        return _grade(quiz_path, answers_path, out, template, report, stdout, stderr, language, delimiter)
+    except OSError as error:  # a file that cannot be written (permissions, a full disk)
+        print(f"{error.filename or ''}: cannot write: {error.strerror or error}", file=stderr)
+        return 1
+
+
+def _missing_folder(path) -> bool:
+    return isinstance(path, (str, Path)) and not Path(path).resolve().parent.is_dir()
+
+
+def _grade(quiz_path, answers_path, out, template, report, stdout: TextIO, stderr: TextIO, language, delimiter) -> int:
     from ..grading.answer_sheet import read_answer_sheet
     from ..grading.gradebook import grade_sheet, write_gradebook, write_template
     from ..grading.rules import Reading
@@ -81,7 +100,6 @@ def run_grade(
     from ..load.quizzes import load_quiz_file
     from ..problems import Problems
 
-    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     quiz, problems = load_quiz_file(Path(quiz_path), str(quiz_path))
     _print(problems, stderr)
     if quiz is None:

@@ -151,3 +151,22 @@ def test_shorten_cuts_at_a_word_with_an_ellipsis():
     assert shorten("short") == "short"
     assert shorten("word " * 30, 20) == "word word word word…"
     assert plain_text("**Bold** and `code` and [a link](x.md)") == "Bold and code and a link"
+
+
+def test_a_report_in_a_missing_folder_is_refused_before_anything_is_written(tmp_path):
+    (tmp_path / "quiz.yaml").write_text(ARABIC_QUIZ, encoding="utf-8")
+    (tmp_path / "answers.csv").write_text(ANSWERS, encoding="utf-8")
+    stderr = io.StringIO()
+    missing = tmp_path / "no-such-folder" / "report.pdf"
+    status = run_grade(tmp_path / "quiz.yaml", tmp_path / "answers.csv", out=tmp_path / "gradebook.csv", report=missing, stderr=stderr)
+    assert status == 1
+    assert stderr.getvalue() == f"{missing}: cannot write: no folder {missing.parent}\n"
+    assert not (tmp_path / "gradebook.csv").exists()
+
+
+def test_learners_answers_are_text_in_the_html_report_never_markup(tmp_path):
+    answers = ANSWERS.replace("L6,b,,invoice,", 'L6,b,,"<script>alert(1)</script><img src=x onerror=alert(2)>",')
+    path = report(tmp_path, "report.html", answers=answers)
+    page = html.parse(str(path)).getroot()
+    assert not page.xpath("//script") and not page.xpath("//img")
+    assert "<script>alert(1)</script>" in page.get_element_by_id("q3").text_content()
