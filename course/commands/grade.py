@@ -15,7 +15,11 @@ def _configure(parser) -> None:
     parser.add_argument("quiz", type=Path, help="the quiz file (quizzes/<id>.yaml); no course folder needed")
     parser.add_argument("answers", type=Path, nargs="?", help="ANSWERS.csv: a header `learner,<question id>...`, one row per learner")
     parser.add_argument("--out", type=Path, help="write the gradebook CSV here (default: standard output)")
-    parser.add_argument("--template", type=Path, help="write an empty ANSWERS.csv with the right header to this file")
+    parser.add_argument(
+        "--template",
+        type=Path,
+        help="write an empty ANSWERS.csv with the right header to this file, and FILE-instructions.txt beside it",
+    )
     parser.add_argument(
         "--report",
         type=Path,
@@ -30,7 +34,8 @@ def _configure(parser) -> None:
     parser.add_argument(
         "--language",
         metavar="TAG",
-        help="the course's language, for numbers (fr, de...: 3,5 is three and a half); default: course.yaml's beside quizzes/, else ar",
+        help="the course's language, for numbers (fr, de...: 3,5 is three and a half), the report and the instructions; "
+        "default: course.yaml's beside quizzes/, else ar",
     )
 
 
