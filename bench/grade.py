@@ -2,7 +2,9 @@
 
 Run ``python bench/grade.py [LEARNERS]``. It writes a seeded random quiz and
 ANSWERS.csv into a temporary folder, times ``run_grade`` (without and with the
-item analysis) and prints learners per second. The target is >= 5,000 on one core.
+item analysis; the same quiz printed in 3 versions, with a ``version``
+column; with the results report's statistics alone and written as HTML) and
+prints learners per second. The target is >= 5,000 on one core.
 """
 
 from __future__ import annotations
@@ -64,18 +66,23 @@ def make_cell(question: dict, rng: random.Random) -> str:
     return ";".join(rng.sample("abcd", 3 if qtype == "matching" else 4))
 
 
-def write_inputs(folder: Path, learners: int) -> tuple[Path, Path]:
+def write_inputs(folder: Path, learners: int, versions: int = 1) -> tuple[Path, Path]:
+    """The quiz and its answers; with ``versions`` > 1 the quiz is printed in versions and each row names one."""
     rng = random.Random(20240601)
     questions = [make_question(i, TYPES[i % len(TYPES)], rng) for i in range(50)]
-    quiz_path = folder / "bench-quiz.yaml"
+    suffix = f"-v{versions}" if versions > 1 else ""
+    quiz_path = folder / f"bench-quiz{suffix}.yaml"
     quiz = {"id": "bench-quiz", "module": "bench", "title": "Bench", "pass_mark": 60, "questions": questions}
+    if versions > 1:
+        quiz["versions"] = versions
     quiz_path.write_text(yaml.safe_dump(quiz, allow_unicode=True), encoding="utf-8")
-    answers_path = folder / "ANSWERS.csv"
+    answers_path = folder / f"ANSWERS{suffix}.csv"
     with answers_path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["learner", *(q["id"] for q in questions)])
+        writer.writerow(["learner", *(["version"] if versions > 1 else []), *(q["id"] for q in questions)])
         for n in range(learners):
-            writer.writerow([f"learner {n + 1}", *(make_cell(q, rng) for q in questions)])
+            version = ["ABCDEFGHIJ"[n % versions]] if versions > 1 else []
+            writer.writerow([f"learner {n + 1}", *version, *(make_cell(q, rng) for q in questions)])
     return quiz_path, answers_path
 
 
@@ -97,6 +104,32 @@ def main() -> None:
         common = {"quiz_path": quiz_path, "answers_path": answers_path, "out": Path(folder) / "gradebook.csv"}
         timed("gradebook", learners, **common)
         timed("gradebook + item analysis", learners, **common, report=Path(folder) / "items.csv")
+        timed("gradebook + results report (HTML)", learners, **common, report=Path(folder) / "report.html")
+        statistics_only(quiz_path, answers_path, learners)
+        quiz_path, answers_path = write_inputs(Path(folder), learners, versions=3)
+        timed(
+            "gradebook, 3 printed versions (version column)", learners, **{**common, "quiz_path": quiz_path, "answers_path": answers_path}
+        )
+
+
+def statistics_only(quiz_path: Path, answers_path: Path, learners: int) -> None:
+    """The results report's statistics (course.grading.statistics) on already graded rows."""
+    from course.grading.answer_sheet import read_answer_sheet
+    from course.grading.gradebook import grade_sheet
+    from course.grading.statistics import quiz_statistics
+    from course.load.quizzes import load_quiz_file
+    from course.problems import Problems
+
+    quiz, _ = load_quiz_file(quiz_path, quiz_path.name)
+    sheet, _ = read_answer_sheet(answers_path, answers_path.name, quiz)
+    results = [row.result for row in grade_sheet(quiz, sheet, Problems(answers_path.name))]
+    start = time.perf_counter()
+    stats = quiz_statistics(quiz, sheet, results)
+    seconds = time.perf_counter() - start
+    print(
+        f"report statistics alone: {learners} learners in {seconds:.3f} s = {learners / seconds:,.0f} learners/s "
+        f"(reliability {stats.reliability:.3f})"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 - ``answer_sheet``   ANSWERS.csv read into rows and cells into canonical responses
 - ``gradebook``      graded rows written as the gradebook CSV
 - ``item_analysis``  facility, discrimination and option counts per question
+- ``statistics``     the results report's figures: class statistics, reliability, per-question analysis and flags
 
 Imports the model and ``problems`` only: the build, ``grade``, the quiz
 exports, the linter and the classroom import it.

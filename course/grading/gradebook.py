@@ -19,6 +19,7 @@ from ..problems import Problems
 from .answer_sheet import AnswerSheet, CellGrader
 from .rules import PLAIN, UNANSWERED, QuizResult, Reading, summarize
 from .spreadsheet import Destination, SafeWriter, opened
+from .versions import version_count
 
 
 @dataclass
@@ -60,7 +61,11 @@ def write_gradebook(quiz: Quiz, rows: list[GradedRow], stream: TextIO) -> None:
         writer.writerow([row.learner, shown(result.score), shown(result.max), shown(result.percent), passed, *marks])
 
 
-def write_template(quiz: Quiz, out: Destination) -> None:
-    """An empty ANSWERS.csv for the quiz: the header row only."""
+def write_template(quiz: Quiz, out: Destination, delimiter: str = ",") -> None:
+    """An empty ANSWERS.csv for the quiz: the header row only, separated by ``delimiter`` (``,``, ``;`` or a tab).
+
+    A quiz printed in versions gets a ``version`` column after the learner's.
+    """
+    versions = ["version"] if version_count(quiz) > 1 else []
     with opened(out) as stream:
-        SafeWriter(stream).writerow(["learner", *(q.id for q in quiz.questions)])
+        SafeWriter(stream, delimiter).writerow(["learner", *versions, *(q.id for q in quiz.questions)])

@@ -29,8 +29,8 @@ def inert(cell: Any) -> Any:
 class SafeWriter:
     """``csv.writer`` whose every text cell is made inert."""
 
-    def __init__(self, stream: TextIO):
-        self._writer = csv.writer(stream, lineterminator="\n")
+    def __init__(self, stream: TextIO, delimiter: str = ","):
+        self._writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
 
     def writerow(self, row: Iterable[Any]) -> None:
         self._writer.writerow([inert(cell) for cell in row])
