@@ -225,6 +225,7 @@ def test_dashboard_gradebook_item_analysis_and_exports(app, room):
     items = _csv(trainer.get(f"/trainer/classes/{class_id}/quizzes/{quiz.id}/items.csv"))
     assert [row[0] for row in items[1:]] == [q.id for q in quiz.questions]
     assert trainer.get(f"/trainer/classes/{class_id}/quizzes/{quiz.id}/secrets.csv").status_code == 404
+    _results_report(app, trainer, class_id, quiz, learners, [s[0] for s in scores.values()])
 
     class_page = trainer.get(f"/trainer/classes/{class_id}")
     assert class_page.status_code == 200 and "Bilal" in class_page.text
@@ -232,6 +233,26 @@ def test_dashboard_gradebook_item_analysis_and_exports(app, room):
     assert trainer.get(f"/trainer/classes/{class_id}/learners/{learner_id}").status_code == 200
     assert trainer.get(f"/trainer/classes/{class_id + 1}/learners/{learner_id}").status_code == 404
     assert learners["Dana"].get("/classroom/me").status_code == 200
+
+
+def _results_report(app, trainer, class_id, quiz, learners, first_scores) -> None:
+    """The grade command's results report, for the class: from each learner's first attempt, for trainers only."""
+    from starlette.testclient import TestClient
+
+    base = f"/trainer/classes/{class_id}/quizzes/{quiz.id}"
+    page = trainer.get(f"{base}/results.html")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "attachment" in page.headers["content-disposition"]
+    document = lxml.html.document_fromstring(page.text)
+    text = " ".join(document.text_content().split())
+    mean = shown(sum(first_scores) / len(first_scores))
+    assert mean in text, f"the mean of the first attempts ({mean}) is not in the report"
+    assert "&lt;" not in text and "=HYPERLINK" not in text, "learner names are not in the report"
+    pdf = trainer.get(f"{base}/results.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert learners["Bilal"].get(f"{base}/results.pdf").status_code in (303, 401, 403, 404)
+    anonymous = TestClient(app)
+    assert anonymous.get(f"{base}/results.html", follow_redirects=False).status_code in (303, 401, 403, 404)
 
 
 def test_certificates_for_learners_who_passed_every_quiz(app, room):

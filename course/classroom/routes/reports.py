@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import io
+import json
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ...grading.rules import Reading
+from ...grading.statistics import response_statistics
 from .. import attempts, certificates, store
 from ..errors import not_found
 from ..reports import chart_bars, quiz_report, write_attempts, write_best_gradebook, write_items
 from ..web import classroom, current_trainer, int_param, render
 
 EXPORTS = {"gradebook.csv": write_best_gradebook, "attempts.csv": write_attempts, "items.csv": write_items}
+RESULTS = {"results.html": "text/html; charset=utf-8", "results.pdf": "application/pdf"}
 
 
 async def _report(request: Request, trainer):
@@ -36,6 +41,8 @@ async def quiz_page(request: Request) -> Response:
 
 async def export(request: Request) -> Response:
     trainer = await current_trainer(request)
+    if request.path_params["export"] in RESULTS:
+        return await _results(request, trainer)
     writer = EXPORTS.get(request.path_params["export"])
     if writer is None:
         raise not_found("no such export")
@@ -45,6 +52,26 @@ async def export(request: Request) -> Response:
     filename = f"{found.code}-{report.quiz.id}-{request.path_params['export']}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
     return Response("\ufeff" + stream.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+async def _results(request: Request, trainer) -> Response:
+    """The results report of ``grade --report`` for a class and quiz, from each learner's first attempt (as the item analysis)."""
+    from ...render.report import render_report_html, render_report_pdf
+
+    room = classroom(request)
+    found, report = await _report(request, trainer)
+    responses = [json.loads(row.attempts[0].responses) for row in report.attempted]
+    if not responses:
+        raise not_found("nobody has attempted this quiz yet")
+    stats = response_statistics(report.quiz, responses, Reading.of(room.course.language))
+    name = request.path_params["export"]
+    if name == "results.pdf":
+        body = await run_in_threadpool(render_report_pdf, stats, room.course.language)
+    else:
+        body = render_report_html(stats, room.course.language)
+    filename = f"{found.code}-{report.quiz.id}-{name}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
+    return Response(body, media_type=RESULTS[name], headers=headers)
 
 
 async def _learner(request: Request, trainer):
