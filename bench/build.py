@@ -262,7 +262,7 @@ def _raw(argv: list[str]) -> int:
     from course.render.environment import TEMPLATES, environment
     from course.render.fonts import font_faces
     from course.render.markdown import render_modules
-    from course.render.pdf.paper import PAPERS, marking_grid, text_dir
+    from course.render.pdf.paper import PAPERS, PrintedVersion, marking_grid, text_dir
 
     course_root, sample = Path(argv[0]), int(argv[1])
     share, shares = (int(argv[2]), int(argv[3])) if len(argv) > 3 else (0, 1)
@@ -283,13 +283,15 @@ def _raw(argv: list[str]) -> int:
                 pages += len(document.pages)
         for quiz in course.quizzes[:sample][share::shares]:
             number, module = next((n, m) for n, m in enumerate(course.modules, start=1) if m.id == quiz.module)
+            printed = PrintedVersion(quiz, "A", course.language)
             for template, _, _ in PAPERS:
                 html = env.get_template(template).render(
                     course=course,
                     quiz=quiz,
                     module=module,
                     number=number,
-                    grid=marking_grid(course, quiz),
+                    printed=printed,
+                    grid=marking_grid(course, quiz, printed),
                     letter_index=lambda v: ord(v) - ord("a"),
                     text_dir=text_dir,
                 )
