@@ -107,22 +107,29 @@ class CellGrader:
 
     def __init__(self, question: Question, reading: Reading = PLAIN, quiz: Quiz | None = None):
         self.question, self.reading, self.quiz = question, reading, quiz
-        self.graded: dict[tuple[str, str], Earned] = {}
+        self.graded: dict[str, dict[str, Earned]] = {}  # version -> cell -> what it earned
+        self.versions: dict[str, Version] = {}
 
     def __call__(self, cell: str, version: str = "A") -> Earned:
-        earned = self.graded.get((cell, version))
+        graded = self.cache(version)
+        earned = graded.get(cell)
         if earned is None:
-            earned = self.graded[(cell, version)] = self._grade(cell, version)
+            earned = graded[cell] = self.grade(cell, version)
         return earned
+
+    def cache(self, version: str) -> dict[str, Earned]:
+        """What each cell of ``version`` earned so far (a hot loop reads it directly)."""
+        return self.graded.setdefault(version, {})
 
     def response(self, cell: str, version: str = "A"):
         """The cell as a response in file-order letters; raises Unreadable."""
         response = read_cell(self.question.type, cell)
         if self.quiz is not None and version_count(self.quiz) > 1:
-            response = Version(self.quiz, version).response_to_file(self.question, response)
+            printed = self.versions.get(version) or self.versions.setdefault(version, Version(self.quiz, version))
+            response = printed.response_to_file(self.question, response)
         return response
 
-    def _grade(self, cell: str, version: str) -> Earned:
+    def grade(self, cell: str, version: str) -> Earned:
         try:
             response = self.response(cell, version)
         except Unreadable as unreadable:

@@ -30,15 +30,27 @@ class GradedRow:
 
 
 def grade_sheet(quiz: Quiz, sheet: AnswerSheet, problems: Problems, reading: Reading = PLAIN) -> list[GradedRow]:
-    """Every row of the sheet graded; an unreadable cell earns 0 and a warning naming its column."""
+    """Every row of the sheet graded; an unreadable cell earns 0 and a warning naming its column.
+
+    Each distinct cell of a question and version is graded once (``CellGrader``);
+    the loop reads the graders' caches itself, as it runs once per cell.
+    """
     graders = [(q.id, CellGrader(q, reading, quiz), sheet.columns.get(q.id)) for q in quiz.questions]
+    caches = {version: [grader.cache(version) for _, grader, _ in graders] for version in {row.version for row in sheet.rows}}
     graded = []
     for row in sheet.rows:
-        earned = {}
-        for qid, grade, column in graders:
-            earned[qid] = cell = UNANSWERED if column is None else grade(row.cells[column], row.version)
-            if cell.warning:
-                problems.warning(row.line, f"column `{qid}`: {cell.warning}; it earns 0")
+        earned, cells, version = {}, row.cells, row.version
+        for (qid, grader, column), cache in zip(graders, caches[version], strict=True):
+            if column is None:
+                earned[qid] = UNANSWERED
+                continue
+            cell = cells[column]
+            result = cache.get(cell)
+            if result is None:
+                result = cache[cell] = grader.grade(cell, version)
+            earned[qid] = result
+            if result.warning:
+                problems.warning(row.line, f"column `{qid}`: {result.warning}; it earns 0")
         graded.append(GradedRow(row.line, row.learner, summarize(quiz, earned)))
     return graded
 

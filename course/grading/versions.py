@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..model import Question, Quiz, letter, letter_index
@@ -59,6 +59,7 @@ def _permutation(seed: str, count: int) -> list[int]:
 class Version:
     quiz: Quiz
     letter: str  # "A", "B"...
+    _orders: dict = field(default_factory=dict, compare=False, repr=False)  # question id -> order, computed once
 
     @property
     def shuffled(self) -> bool:
@@ -74,8 +75,12 @@ class Version:
 
     def order(self, question: Question) -> list[int]:
         """The file-order index shown at each printed position of ``question``'s options, choices or items."""
-        count = len(question.options) or len(question.choices) or len(question.items)
-        return self._order(f"question/{question.id}", count) if question.type in REORDERED else list(range(count))
+        order = self._orders.get(question.id)
+        if order is None:
+            count = len(question.options) or len(question.choices) or len(question.items)
+            order = self._order(f"question/{question.id}", count) if question.type in REORDERED else list(range(count))
+            self._orders[question.id] = order
+        return order
 
     def to_file(self, question: Question, printed: str) -> str:
         """The file-order letter of the option, choice or item printed as ``printed`` on this version's sheet."""
