@@ -107,14 +107,15 @@ def main() -> None:
         timed("gradebook + results report (HTML)", learners, **common, report=Path(folder) / "report.html")
         statistics_only(quiz_path, answers_path, learners)
         quiz_path, answers_path = write_inputs(Path(folder), learners, versions=3)
-        timed(
-            "gradebook, 3 printed versions (version column)", learners, **{**common, "quiz_path": quiz_path, "answers_path": answers_path}
-        )
+        versioned = {**common, "quiz_path": quiz_path, "answers_path": answers_path}
+        timed("gradebook, 3 printed versions (version column)", learners, **versioned)
+        timed("gradebook + results report (HTML), 3 printed versions", learners, **versioned, report=Path(folder) / "report-v3.html")
+        statistics_only(quiz_path, answers_path, learners, "3 printed versions")
 
 
-def statistics_only(quiz_path: Path, answers_path: Path, learners: int) -> None:
-    """The results report's statistics (course.grading.statistics) on already graded rows."""
-    from course.grading.answer_sheet import read_answer_sheet
+def statistics_only(quiz_path: Path, answers_path: Path, learners: int, label: str = "") -> None:
+    """The results report's statistics (course.grading.statistics) on rows already graded, sharing the gradebook's graders."""
+    from course.grading.answer_sheet import read_answer_sheet, sheet_graders
     from course.grading.gradebook import grade_sheet
     from course.grading.statistics import quiz_statistics
     from course.load.quizzes import load_quiz_file
@@ -122,13 +123,14 @@ def statistics_only(quiz_path: Path, answers_path: Path, learners: int) -> None:
 
     quiz, _ = load_quiz_file(quiz_path, quiz_path.name)
     sheet, _ = read_answer_sheet(answers_path, answers_path.name, quiz)
-    results = [row.result for row in grade_sheet(quiz, sheet, Problems(answers_path.name))]
+    graders = sheet_graders(quiz)
+    results = [row.result for row in grade_sheet(quiz, sheet, Problems(answers_path.name), graders=graders)]
     start = time.perf_counter()
-    stats = quiz_statistics(quiz, sheet, results)
+    stats = quiz_statistics(quiz, sheet, results, graders=graders)
     seconds = time.perf_counter() - start
     print(
-        f"report statistics alone: {learners} learners in {seconds:.3f} s = {learners / seconds:,.0f} learners/s "
-        f"(reliability {stats.reliability:.3f})"
+        f"report statistics alone{f', {label}' if label else ''}: {learners} learners in {seconds:.3f} s = "
+        f"{learners / seconds:,.0f} learners/s (reliability {stats.reliability:.3f})"
     )
 
 

@@ -98,7 +98,7 @@ def _missing_folder(path) -> bool:
 
 
 def _grade(quiz_path, answers_path, out, template, report, stdout: TextIO, stderr: TextIO, language, delimiter) -> int:
-    from ..grading.answer_sheet import read_answer_sheet
+    from ..grading.answer_sheet import read_answer_sheet, sheet_graders
     from ..grading.gradebook import grade_sheet, write_gradebook, write_template
     from ..grading.rules import Reading
     from ..grading.spreadsheet import opened
@@ -125,7 +125,8 @@ def _grade(quiz_path, answers_path, out, template, report, stdout: TextIO, stder
         return 1
     reading = Reading.of(language)
     grading_problems = Problems(str(answers_path))
-    rows = grade_sheet(quiz, sheet, grading_problems, reading)
+    graders = sheet_graders(quiz, reading)  # shared with the report: each distinct cell is graded once
+    rows = grade_sheet(quiz, sheet, grading_problems, reading, graders)
     _print(sorted([*problems, *grading_problems], key=lambda p: p.line or 0), stderr)
     if sheet.bad_rows and not rows:
         print(f"{answers_path}: no row could be graded", file=stderr)
@@ -133,24 +134,24 @@ def _grade(quiz_path, answers_path, out, template, report, stdout: TextIO, stder
     with opened(out if out is not None else stdout) as stream:
         write_gradebook(quiz, rows, stream)
     if report is not None and isinstance(report, (str, Path)) and Path(report).suffix.lower() in (".html", ".htm", ".pdf"):
-        _results_report(quiz, sheet, rows, Path(report), reading, language)
+        _results_report(quiz, sheet, rows, Path(report), reading, language, graders)
     elif report is not None:
-        _report(quiz, sheet, rows, report, stdout if out is not None else stderr, reading)
+        _report(quiz, sheet, rows, report, stdout if out is not None else stderr, reading, graders)
     return 0
 
 
-def _results_report(quiz, sheet, rows, report: Path, reading, language: str) -> None:
+def _results_report(quiz, sheet, rows, report: Path, reading, language: str, graders) -> None:
     from ..grading.statistics import quiz_statistics
     from ..render.report import write_report
 
-    write_report(quiz_statistics(quiz, sheet, [row.result for row in rows], reading), language, report)
+    write_report(quiz_statistics(quiz, sheet, [row.result for row in rows], reading, graders), language, report)
 
 
-def _report(quiz, sheet, rows, report, console: TextIO, reading) -> None:
+def _report(quiz, sheet, rows, report, console: TextIO, reading, graders) -> None:
     from ..grading.item_analysis import analyse_items, print_item_table, write_item_analysis
     from ..grading.spreadsheet import opened
 
-    items = analyse_items(quiz, sheet, [row.result for row in rows], reading)
+    items = analyse_items(quiz, sheet, [row.result for row in rows], reading, graders)
     with opened(report) as stream:
         write_item_analysis(items, stream)
     print_item_table(items, console)

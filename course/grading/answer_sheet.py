@@ -15,9 +15,11 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -103,12 +105,18 @@ class CellGrader:
 
     A cell is read in the letters of the learner's printed version and graded
     as the file-order letters they stand for (``course.grading.versions``).
+    Two caches keep that cheap: a cell is read once whatever its version
+    (``b;A`` and ``a; b`` read the same), and each distinct reading is mapped
+    to file order and graded once per version.
     """
 
     def __init__(self, question: Question, reading: Reading = PLAIN, quiz: Quiz | None = None):
         self.question, self.reading, self.quiz = question, reading, quiz
         self.graded: dict[str, dict[str, Earned]] = {}  # version -> cell -> what it earned
         self.versions: dict[str, Version] = {}
+        self._read: dict[str, tuple[Any, Any]] = {}  # cell -> (hashable key of its reading, the reading)
+        self._outcomes: dict[str, dict[Any, Outcome]] = {}  # version -> reading key -> outcome
+        self._shuffled = quiz is not None and version_count(quiz) > 1
 
     def __call__(self, cell: str, version: str = "A") -> Earned:
         graded = self.cache(version)
@@ -123,18 +131,48 @@ class CellGrader:
 
     def response(self, cell: str, version: str = "A"):
         """The cell as a response in file-order letters; raises Unreadable."""
-        response = read_cell(self.question.type, cell)
-        if self.quiz is not None and version_count(self.quiz) > 1:
-            printed = self.versions.get(version) or self.versions.setdefault(version, Version(self.quiz, version))
-            response = printed.response_to_file(self.question, response)
+        earned, response = self.outcome(cell, version)
+        if earned.warning:
+            raise Unreadable(earned.warning)
         return response
 
     def grade(self, cell: str, version: str) -> Earned:
-        try:
-            response = self.response(cell, version)
-        except Unreadable as unreadable:
-            return Earned(0.0, str(unreadable))
-        return grade_question(self.question, response, self.reading)
+        return self.outcome(cell, version)[0]
+
+    def outcome(self, cell: str, version: str = "A") -> Outcome:
+        """What the cell earned, and its response in file-order letters (None when unreadable)."""
+        read = self._read.get(cell)
+        if read is None:
+            read = self._read[cell] = _reading(self.question.type, cell)
+        key, response = read
+        outcomes = self._outcomes.get(version)
+        if outcomes is None:
+            outcomes = self._outcomes[version] = {}
+        found = outcomes.get(key)
+        if found is None:
+            found = outcomes[key] = self._judge(response, version)
+        return found
+
+    def _judge(self, response, version: str) -> Outcome:
+        if isinstance(response, Unreadable):
+            return Earned(0.0, str(response)), None
+        if self._shuffled:
+            printed = self.versions.get(version) or self.versions.setdefault(version, Version(self.quiz, version))
+            response = printed.response_to_file(self.question, response)
+        earned = grade_question(self.question, response, self.reading)
+        return earned, None if earned.warning else response
+
+
+Outcome = tuple[Earned, Any]
+
+
+def _reading(question_type: str, cell: str) -> tuple[Any, Any]:
+    """A cell's response (or the Unreadable it raised) and a hashable key for it."""
+    try:
+        response = read_cell(question_type, cell)
+    except Unreadable as unreadable:
+        return ("unreadable", str(unreadable)), unreadable
+    return (tuple(response) if isinstance(response, list) else response), response
 
 
 @dataclass
@@ -152,6 +190,35 @@ class AnswerSheet:
     bad_rows: int = 0
     version_column: int | None = None
     delimiter: str = ","
+
+    def by_version(self) -> dict[str, tuple[list[int], list[list[str]]]]:
+        """The rows of each printed version: their indexes in ``rows`` and their cells, in file order."""
+        groups: dict[str, tuple[list[int], list[list[str]]]] = {}
+        for index, row in enumerate(self.rows):
+            indexes, cells = groups.get(row.version) or groups.setdefault(row.version, ([], []))
+            indexes.append(index)
+            cells.append(row.cells)
+        return groups
+
+    def distinct_cells(self, question_id: str, groups: dict | None = None) -> Iterator[tuple[str, str, int]]:
+        """(cell, version, learners) for each distinct cell of a question's column; no column is a blank for everyone.
+
+        ``groups``: ``by_version()``, when the caller asks for several columns.
+        """
+        column = self.columns.get(question_id)
+        if column is None:
+            if self.rows:
+                yield "", self.rows[0].version, len(self.rows)
+            return
+        pick = itemgetter(column)
+        for version, (_, cells) in (groups if groups is not None else self.by_version()).items():
+            for cell, learners in Counter(map(pick, cells)).items():
+                yield cell, version, learners
+
+
+def sheet_graders(quiz: Quiz, reading: Reading = PLAIN) -> dict[str, CellGrader]:
+    """One ``CellGrader`` per question: the gradebook, the statistics and the item analysis share them, and so each grading."""
+    return {question.id: CellGrader(question, reading, quiz) for question in quiz.questions}
 
 
 def read_answer_sheet(path: Path, display_path: str, quiz: Quiz) -> tuple[AnswerSheet | None, list[Problem]]:
@@ -229,7 +296,7 @@ def _records(text: str, delimiter: str, problems: Problems) -> list[tuple[int, l
         problems.error(line, f"cannot read this CSV row: {error}")
         return None
     if reader.line_num and text.count('"') % 2:
-        problems.warning(line - 1, "a quotation mark (\") is never closed: everything after it was read as one cell")
+        problems.warning(line - 1, 'a quotation mark (") is never closed: everything after it was read as one cell')
     return records
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
+from operator import add, attrgetter, itemgetter
 from typing import TextIO
 
 from ..model import Quiz
 from ..problems import Problems
-from .answer_sheet import AnswerSheet, CellGrader
-from .rules import PLAIN, UNANSWERED, QuizResult, Reading, summarize
+from .answer_sheet import AnswerSheet, CellGrader, sheet_graders
+from .rules import PLAIN, UNANSWERED, Earned, QuizResult, Reading, maximum_score, result
 from .spreadsheet import Destination, SafeWriter, opened
 from .versions import version_count
 
@@ -27,32 +29,65 @@ class GradedRow:
     line: int
     learner: str
     result: QuizResult
+    marks: tuple[Earned, ...] = ()  # what each question earned, in quiz order (the gradebook's columns)
 
 
-def grade_sheet(quiz: Quiz, sheet: AnswerSheet, problems: Problems, reading: Reading = PLAIN) -> list[GradedRow]:
+def grade_sheet(
+    quiz: Quiz, sheet: AnswerSheet, problems: Problems, reading: Reading = PLAIN, graders: dict[str, CellGrader] | None = None
+) -> list[GradedRow]:
     """Every row of the sheet graded; an unreadable cell earns 0 and a warning naming its column.
 
-    Each distinct cell of a question and version is graded once (``CellGrader``);
-    the loop reads the graders' caches itself, as it runs once per cell.
+    The sheet is graded a column at a time, the rows of each printed version
+    together: each distinct cell of a question and version is graded once
+    (``CellGrader``; pass ``graders`` from ``sheet_graders`` to share that
+    work with the statistics), and the rows' scores are added up in question
+    order, as ``rules.summarize`` adds them.
     """
-    graders = [(q.id, CellGrader(q, reading, quiz), sheet.columns.get(q.id)) for q in quiz.questions]
-    caches = {version: [grader.cache(version) for _, grader, _ in graders] for version in {row.version for row in sheet.rows}}
-    graded = []
-    for row in sheet.rows:
-        earned, cells, version = {}, row.cells, row.version
-        for (qid, grader, column), cache in zip(graders, caches[version], strict=True):
-            if column is None:
-                earned[qid] = UNANSWERED
-                continue
-            cell = cells[column]
-            result = cache.get(cell)
-            if result is None:
-                result = cache[cell] = grader.grade(cell, version)
-            earned[qid] = result
-            if result.warning:
-                problems.warning(row.line, f"column `{qid}`: {result.warning}; it earns 0")
-        graded.append(GradedRow(row.line, row.learner, summarize(quiz, earned)))
+    graders = graders if graders is not None else sheet_graders(quiz, reading)
+    groups = sheet.by_version()
+    order = [index for indexes, _ in groups.values() for index in indexes]  # row indexes, version by version
+    columns, unreadable = [], []
+    for number, question in enumerate(quiz.questions):
+        column = sheet.columns.get(question.id)
+        if column is None:
+            columns.append([UNANSWERED] * len(order))
+            continue
+        earned, warned = _grade_column(graders[question.id], column, groups)
+        columns.append(earned)
+        unreadable += [(order[k], number, earned[k].warning) for k in warned]
+    for index, number, warning in sorted(unreadable):
+        problems.warning(sheet.rows[index].line, f"column `{quiz.questions[number].id}`: {warning}; it earns 0")
+    scores = [0.0] * len(order)
+    for earned in columns:  # question by question: the same float sums as summarize
+        scores = list(map(add, scores, map(POINTS, earned)))
+    qids, maximum = [q.id for q in quiz.questions], maximum_score(quiz)
+    graded: list[GradedRow] = [None] * len(order)  # type: ignore[list-item]
+    for index, score, marks in zip(order, scores, zip(*columns, strict=True), strict=True):
+        row = sheet.rows[index]
+        graded[index] = GradedRow(row.line, row.learner, result(quiz, score, dict(zip(qids, marks, strict=True)), maximum), marks)
     return graded
+
+
+POINTS = attrgetter("points")
+
+
+def _grade_column(grader: CellGrader, column: int, groups) -> tuple[list[Earned], list[int]]:
+    """What each row earned for one question, the rows of each version together (in ``groups``' order), and the
+    positions in that list of the unreadable cells."""
+    pick = itemgetter(column)
+    earned: list[Earned] = []
+    warned: list[int] = []
+    for version, (_, rows) in groups.items():
+        cells = list(map(pick, rows))
+        cache = grader.cache(version)
+        distinct = set(cells)
+        for cell in distinct.difference(cache):
+            cache[cell] = grader.grade(cell, version)
+        unreadable = {cell for cell in distinct if cache[cell].warning}
+        if unreadable:
+            warned += compress(count(len(earned)), map(unreadable.__contains__, cells))
+        earned += map(cache.__getitem__, cells)
+    return earned, warned
 
 
 @lru_cache(maxsize=4096)
@@ -68,9 +103,10 @@ def write_gradebook(quiz: Quiz, rows: list[GradedRow], stream: TextIO) -> None:
     writer.writerow(["learner", "score", "max", "percent", "passed", *qids])
     for row in rows:
         result = row.result
-        marks = [shown(result.earned[qid].points) for qid in qids]
+        marks = row.marks or tuple(map(result.earned.__getitem__, qids))
         passed = "true" if result.passed else "false"
-        writer.writerow([row.learner, shown(result.score), shown(result.max), shown(result.percent), passed, *marks])
+        totals = [shown(result.score), shown(result.max), shown(result.percent), passed]
+        writer.writerow([row.learner, *totals, *map(shown, map(POINTS, marks))])
 
 
 def write_template(quiz: Quiz, out: Destination, delimiter: str = ",") -> None:

@@ -10,20 +10,23 @@
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter
+import math
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter, itemgetter, sub, truediv
 from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
 
 from ..model import Question, Quiz, letter
-from .answer_sheet import AnswerSheet, CellGrader
+from .answer_sheet import AnswerSheet, CellGrader, sheet_graders
 from .rules import PLAIN, QuizResult, Reading
 from .spreadsheet import SafeWriter
+from .statistics import correlation
 
 CHOICE_TYPES = ("single", "multiple", "true_false")
+POINTS = attrgetter("points")
 
 
 @dataclass
@@ -42,39 +45,36 @@ class ItemStats:
         return [letter(i) for i, option in enumerate(self.question.options) if option.correct]
 
 
-def analyse_items(quiz: Quiz, sheet: AnswerSheet, results: list[QuizResult], reading: Reading = PLAIN) -> list[ItemStats]:
-    return [_analyse(quiz, question, sheet, results, reading) for question in quiz.questions]
+def analyse_items(
+    quiz: Quiz, sheet: AnswerSheet, results: list[QuizResult], reading: Reading = PLAIN, graders: dict[str, CellGrader] | None = None
+) -> list[ItemStats]:
+    """``graders``: the ``sheet_graders`` the gradebook used, so no cell is read or graded twice."""
+    graders = graders if graders is not None else sheet_graders(quiz, reading)
+    earneds = [r.earned for r in results]
+    scores = [r.score for r in results]
+    groups = sheet.by_version()
+    return [_analyse(question, sheet, groups, earneds, scores, graders[question.id]) for question in quiz.questions]
 
 
-def _analyse(quiz: Quiz, question: Question, sheet: AnswerSheet, results: list[QuizResult], reading: Reading) -> ItemStats:
-    shares = [r.earned[question.id].points / question.points for r in results]
-    rests = [r.score - r.earned[question.id].points for r in results]
-    facility = statistics.fmean(shares) if shares else None
-    stats = ItemStats(question, facility, _correlation(shares, rests))
-    column = sheet.columns.get(question.id)
-    blank = Counter({("", "A"): len(sheet.rows)})
-    cells = Counter((row.cells[column], row.version) for row in sheet.rows) if column is not None else blank
-    _count_choices(stats, CellGrader(question, reading, quiz), cells)
+def _analyse(question: Question, sheet: AnswerSheet, groups, earneds: list[dict], scores: list[float], grader: CellGrader) -> ItemStats:
+    points = list(map(POINTS, map(itemgetter(question.id), earneds)))
+    shares = list(map(truediv, points, repeat(question.points)))
+    facility = math.fsum(shares) / len(shares) if shares else None
+    stats = ItemStats(question, facility, correlation(shares, list(map(sub, scores, points))))
+    _count_choices(stats, grader, sheet, groups)
     return stats
 
 
-def _correlation(xs: list[float], ys: list[float]) -> float | None:
-    try:
-        return statistics.correlation(xs, ys)
-    except statistics.StatisticsError:  # fewer than two learners, or a constant side
-        return None
-
-
-def _count_choices(stats: ItemStats, grade: CellGrader, cells: Counter) -> None:
+def _count_choices(stats: ItemStats, grader: CellGrader, sheet: AnswerSheet, groups) -> None:
     """Blank, unreadable and chosen counts from the distinct (cell, version) pairs, in file-order letters."""
     question = stats.question
     labels = ["true", "false"] if question.type == "true_false" else [letter(i) for i in range(len(question.options))]
     stats.choices = dict.fromkeys(labels, 0) if question.type in CHOICE_TYPES else {}
-    for (cell, version), learners in cells.items():
-        if grade(cell, version).warning:
+    for cell, version, learners in sheet.distinct_cells(question.id, groups):
+        earned, response = grader.outcome(cell, version)
+        if earned.warning:
             stats.unreadable += learners
             continue
-        response = grade.response(cell, version)  # readable: the grader found no fault
         if response is None or (isinstance(response, list) and all(r is None for r in response)):
             stats.blank += learners
         for label in _labels(question, response):

@@ -183,10 +183,22 @@ def grade_quiz(quiz: Quiz, responses: dict[str, Any], reading: Reading = PLAIN) 
 
 def summarize(quiz: Quiz, earned: dict[str, Earned]) -> QuizResult:
     """Score, max, percent and pass of already graded questions (unrounded)."""
-    score = maximum = 0.0
+    score = 0.0
     for question in quiz.questions:  # a plain loop: the same sums as grading.js
         score += earned[question.id].points
+    return result(quiz, score, earned)
+
+
+def maximum_score(quiz: Quiz) -> float:
+    maximum = 0.0
+    for question in quiz.questions:  # in question order, as grading.js adds them
         maximum += question.points
+    return maximum
+
+
+def result(quiz: Quiz, score: float, earned: dict[str, Earned], maximum: float | None = None) -> QuizResult:
+    """The result of a score added up in question order from 0.0 (as ``summarize`` and grading.js add it)."""
+    maximum = maximum_score(quiz) if maximum is None else maximum
     percent = 100 * score / maximum
     return QuizResult(score, maximum, percent, percent >= quiz.pass_mark, earned)
 

@@ -47,16 +47,19 @@ import statistics
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter, itemgetter, mul, sub, truediv
 from typing import Any
 
 from ..model import Question, Quiz, letter
-from .answer_sheet import AnswerSheet, CellGrader
+from .answer_sheet import AnswerSheet, CellGrader, sheet_graders
 from .rules import PLAIN, Earned, QuizResult, Reading, grade_question, grade_quiz, normalize, parse_number
 
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.3, 0.2
 UPPER_LOWER_SHARE = 0.27
 FLAGS = ("negative-discrimination", "low-discrimination", "too-easy", "too-hard", "unchosen-distractor")
 BINS = 10
+POINTS = attrgetter("points")
 
 
 @dataclass(frozen=True)
@@ -98,16 +101,21 @@ class QuizStatistics:
     questions: list[QuestionStatistics]
 
 
-def quiz_statistics(quiz: Quiz, sheet: AnswerSheet, results: list[QuizResult], reading: Reading = PLAIN) -> QuizStatistics:
-    """Every figure of the results report for a graded answer sheet; ``results`` in the order of ``sheet.rows``."""
+def quiz_statistics(
+    quiz: Quiz, sheet: AnswerSheet, results: list[QuizResult], reading: Reading = PLAIN, graders: dict[str, CellGrader] | None = None
+) -> QuizStatistics:
+    """Every figure of the results report for a graded answer sheet; ``results`` in the order of ``sheet.rows``.
+
+    ``graders``: the ``sheet_graders`` the gradebook used, so no cell is read or graded twice.
+    """
+    graders = graders if graders is not None else sheet_graders(quiz, reading)
+    groups = sheet.by_version()
 
     def answers(question: Question) -> Iterator[tuple[Earned, object, int]]:
-        grade = CellGrader(question, reading, quiz)
-        column = sheet.columns.get(question.id)
-        cells = Counter((row.cells[column], row.version) for row in sheet.rows) if column is not None else {("", "A"): len(sheet.rows)}
-        for (cell, version), learners in cells.items():
-            earned = grade(cell, version)
-            yield earned, None if earned.warning else grade.response(cell, version), learners
+        outcome = graders[question.id].outcome
+        for cell, version, learners in sheet.distinct_cells(question.id, groups):
+            earned, response = outcome(cell, version)
+            yield earned, response, learners
 
     return _statistics(quiz, results, answers, reading)
 
@@ -146,7 +154,8 @@ def _statistics(quiz: Quiz, results: list[QuizResult], answers, reading: Reading
     maximum = sum(q.points for q in quiz.questions)
     n = len(scores)
     sd = math.sqrt(_sum_of_squares(scores) / (n - 1)) if n >= 2 else None
-    earned = {q.id: [r.earned[q.id].points for r in results] for q in quiz.questions}  # one pass, used throughout
+    earneds = [r.earned for r in results]
+    earned = {q.id: list(map(POINTS, map(itemgetter(q.id), earneds))) for q in quiz.questions}  # one pass, used throughout
     reliability, kind = _reliability(quiz, earned, scores)
     sem = None if sd is None or reliability is None else sd * math.sqrt(max(0.0, 1 - reliability))
     ranked = sorted(range(n), key=scores.__getitem__)
@@ -189,15 +198,20 @@ def _reliability(quiz: Quiz, earned: dict[str, list[float]], scores: list[float]
 
 def _sum_of_squares(values: list[float]) -> float:
     """The sum of squared deviations from the mean, in floats (``statistics.pvariance`` works in fractions: slow)."""
-    mean = math.fsum(values) / len(values)
-    return math.fsum([(v - mean) * (v - mean) for v in values])
+    deviations = list(map(sub, values, repeat(math.fsum(values) / len(values))))
+    return math.fsum(map(mul, deviations, deviations))
 
 
-def _correlation(xs: list[float], ys: list[float]) -> float | None:
-    try:
-        return statistics.correlation(xs, ys)
-    except statistics.StatisticsError:  # fewer than two learners, or a constant side
+def correlation(xs: list[float], ys: list[float]) -> float | None:
+    """Pearson's r as ``statistics.correlation`` works it out (exact sums of the deviations' products), without its
+    generators; None for fewer than two learners or a constant side."""
+    n = len(xs)
+    if n < 2:
         return None
+    dx = list(map(sub, xs, repeat(math.fsum(xs) / n)))
+    dy = list(map(sub, ys, repeat(math.fsum(ys) / n)))
+    product = math.fsum(map(mul, dx, dx)) * math.fsum(map(mul, dy, dy))
+    return math.fsum(map(mul, dx, dy)) / math.sqrt(product) if product else None
 
 
 def upper_lower(shares: list[float], ranked: list[int]) -> float | None:
@@ -207,16 +221,17 @@ def upper_lower(shares: list[float], ranked: list[int]) -> float | None:
         return None
     size = max(1, math.floor(UPPER_LOWER_SHARE * n + 0.5))
     low, high = ranked[:size], ranked[n - size :]
-    return statistics.fmean(shares[i] for i in high) - statistics.fmean(shares[i] for i in low)
+    pick = shares.__getitem__
+    return math.fsum(map(pick, high)) / size - math.fsum(map(pick, low)) / size
 
 
 def _question(question: Question, earned, scores, ranked, answers, reading: Reading) -> QuestionStatistics:
-    shares = [points / question.points for points in earned]
-    rests = [score - points for score, points in zip(scores, earned, strict=True)]
+    shares = list(map(truediv, earned, repeat(question.points)))
+    rests = list(map(sub, scores, earned))
     stats = QuestionStatistics(
         question,
-        statistics.fmean(shares) if shares else None,
-        _correlation(shares, rests),
+        math.fsum(shares) / len(shares) if shares else None,
+        correlation(shares, rests),
         upper_lower(shares, ranked),
     )
     _tally(stats, answers, reading)
