@@ -17,11 +17,11 @@ import jinja2
 from ..load import specs
 from ..load.yamlfile import parse_yaml, read_text
 from ..problems import CourseError, Problem, Problems
-from ..render.environment import TEMPLATES
+from ..resources import SCHEMAS, TEMPLATES
 from .course_yaml import ListingError, add_module, scalar
 
 SCAFFOLD = TEMPLATES / "scaffold"
-QUIZ_SCHEMA = TEMPLATES.parent / "schema" / "quiz.schema.json"
+QUIZ_SCHEMA = SCHEMAS / "quiz.schema.json" if SCHEMAS else None
 
 
 @dataclass
@@ -78,7 +78,16 @@ def _refuse(root: Path, module_id: str, title: str, targets: dict[str, str]) -> 
 def _course_text(root: Path) -> str:
     path = root / "course.yaml"
     if not path.is_file():
-        raise CourseError([Problem("course.yaml", None, f"no course.yaml in {root}: is this a course folder? (use --course DIR)")])
+        raise CourseError(
+            [
+                Problem(
+                    "course.yaml",
+                    None,
+                    f"no course.yaml in {root}: give the course folder with --course DIR, or start a course with "
+                    '`course new course DIR --title "..." --language en`; a course.yaml of two lines, `title:` and `language:`, is enough',
+                )
+            ]
+        )
     found = Problems("course.yaml")
     text = read_text(path, found)
     if text is None:
@@ -96,7 +105,7 @@ def _listed(text: str, module_id: str) -> str:
 def _values(root: Path, module_id: str, title: str, settings: dict) -> dict:
     quizzes = (root / "quizzes").resolve()
     # a relative path only inside this repository: elsewhere it would name this machine's folders
-    inside = QUIZ_SCHEMA.is_file() and quizzes.is_relative_to(QUIZ_SCHEMA.parent.parent)
+    inside = QUIZ_SCHEMA is not None and quizzes.is_relative_to(QUIZ_SCHEMA.parent.parent)
     schema = os.path.relpath(QUIZ_SCHEMA, quizzes).replace(os.sep, "/") if inside else None
     return {
         "id": module_id,
@@ -110,7 +119,9 @@ def _values(root: Path, module_id: str, title: str, settings: dict) -> dict:
 def _render(kind: str, values: dict) -> str:
     env = _environment()
     language = values["language"].split("-")[0].lower()
-    name = next(n for n in (f"{kind}.{language}.j2", f"{kind}.en.j2") if (SCAFFOLD / n).is_file())
+    name = next((n for n in (f"{kind}.{language}.j2", f"{kind}.en.j2") if (SCAFFOLD / n).is_file()), None)
+    if name is None:  # an engine installed without its templates
+        raise CourseError([Problem(str(SCAFFOLD), None, "the engine's scaffold templates are missing: reinstall course-engine")])
     return env.get_template(name).render(**values)
 
 
