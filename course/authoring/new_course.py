@@ -50,7 +50,9 @@ def _refuse(folder: Path, title: str, language: str) -> None:
     if folder.exists() and not folder.is_dir():
         problems.append(Problem(where, None, "is a file, not a folder: give the folder the new course goes in"))
     elif folder.is_dir() and any(folder.iterdir()):
-        problems.append(Problem(where, None, "the folder is not empty; `new course` writes only into a new or empty folder: choose another"))
+        problems.append(
+            Problem(where, None, "the folder is not empty; `new course` writes only into a new or empty folder: choose another")
+        )
     if not title.strip():
         problems.append(Problem(where, None, 'the title is empty: give one with --title "..."'))
     if not well_formed_tag(language):

@@ -40,5 +40,6 @@ def _course(args) -> int:
 
     for rel in new_course(args.name, args.title, args.language):
         print(f"wrote {args.name}/{rel}", file=sys.stderr)
-    print(f"next: `course serve --course {args.name}` previews it; `course new module ID --title \"...\" --course {args.name}` adds a module", file=sys.stderr)
+    print(f"next: `course serve --course {args.name}` previews it;", file=sys.stderr)
+    print(f'`course new module ID --title "..." --course {args.name}` adds a module', file=sys.stderr)
     return 0
