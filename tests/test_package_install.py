@@ -221,3 +221,33 @@ def test_the_installed_engine_runs_the_classroom(installed, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_the_sdist_carries_the_templates_and_builds_the_same_wheel(installed, tmp_path):
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from hatchling.builders.sdist import SdistBuilder; print(*SdistBuilder(sys.argv[1]).build(directory=sys.argv[2]))",
+            str(REPO),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    import tarfile
+
+    with tarfile.open(made.stdout.strip()) as sdist:
+        names = sdist.getnames()
+        sdist.extractall(tmp_path / "src", filter="data")
+    assert any(name.endswith("/templates/pdf/fonts.css") for name in names) and any(name.endswith("/hatch_build.py") for name in names)
+    (source,) = (tmp_path / "src").iterdir()
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path / "wheels"), str(source)],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "wheels").glob("*.whl")
+    assert sorted(zipfile.ZipFile(wheel).namelist()) == sorted(zipfile.ZipFile(installed[2]).namelist())
