@@ -85,7 +85,7 @@ def test_the_wheel_carries_the_templates_catalogues_schemas_and_migrations(insta
         "course/templates/assets/js/quiz.js",
         "course/templates/assets/js/classroom.js",
         "course/templates/classroom/base.html",
-        "course/templates/scaffold/module.en.j2",
+        "course/templates/scaffold/module.md.j2",
         "course/templates/scaffold/course/course.yaml.j2",
         "course/locale/ar/LC_MESSAGES/site.po",
         "course/locale/fr/LC_MESSAGES/scaffold.po",

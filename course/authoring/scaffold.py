@@ -1,9 +1,11 @@
 """``new module``: a module and its quiz skeleton, listed in course.yaml.
 
-The skeletons are Jinja templates in ``templates/scaffold/`` (one pair per
-language, English when the course's language has none). They are valid
-course files that pass ``check``, with ``TODO`` wherever the author has to
-write, so ``check`` warns until every placeholder is replaced.
+The skeletons are the Jinja templates ``templates/scaffold/module.md.j2`` and
+``quiz.yaml.j2``; their texts are English message ids, in the course's
+language through its ``scaffold.po`` catalogue (English where the engine has
+none). They are valid course files that pass ``check``, with ``TODO``
+wherever the author has to write, so ``check`` warns until every placeholder
+is replaced.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import jinja2
 from ..load import specs
 from ..load.yamlfile import parse_yaml, read_text
 from ..problems import CourseError, Problem, Problems
+from ..render.i18n import translations
 from ..resources import SCHEMAS, TEMPLATES
 from .course_yaml import ListingError, add_module, scalar
 
@@ -116,20 +119,27 @@ def _values(root: Path, module_id: str, title: str, settings: dict) -> dict:
     }
 
 
+TEMPLATE_NAMES = {"module": "module.md.j2", "quiz": "quiz.yaml.j2"}
+
+
 def _render(kind: str, values: dict) -> str:
-    env = _environment()
-    language = values["language"].split("-")[0].lower()
-    name = next((n for n in (f"{kind}.{language}.j2", f"{kind}.en.j2") if (SCAFFOLD / n).is_file()), None)
-    if name is None:  # an engine installed without its templates
-        raise CourseError([Problem(str(SCAFFOLD), None, "the engine's scaffold templates are missing: reinstall course-engine")])
-    return env.get_template(name).render(**values)
+    path = SCAFFOLD / TEMPLATE_NAMES[kind]
+    if not path.is_file():  # an engine installed without its templates
+        raise CourseError([Problem(str(path), None, "the engine's scaffold template is missing: reinstall course-engine")])
+    return _environment(values["language"]).get_template(path.name).render(**values)
 
 
-def _environment() -> jinja2.Environment:
+def _environment(language: str) -> jinja2.Environment:
     # Markdown and YAML, not HTML: values go through the `yaml` filter instead of HTML escaping
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(SCAFFOLD)), autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
-    )  # noqa: S701
+    env = jinja2.Environment(  # noqa: S701
+        loader=jinja2.FileSystemLoader(str(SCAFFOLD)),
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["yaml"] = scalar
     return env
 

@@ -83,3 +83,47 @@ def test_course_version_prints_the_version(capsys):
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.strip() == f"course-engine {version()}" and version()[0].isdigit()
+
+
+SKELETON_WORDS = {  # the module skeleton's first heading and a quiz comment, per language
+    "fr": ("## Pourquoi c’est important", "# Le quiz du module `burns`. Remplacez la question d’exemple ci-dessous\u00a0:"),
+    "fa": ("## چرا این موضوع مهم است؟", "# آزمون ماژول `burns`. پرسش نمونهٔ زیر را با پرسشی واقعی جایگزین کنید:"),
+    "ar": ("## لماذا يهمّنا هذا الموضوع؟", "# اختبار الوحدة `burns`. استبدل السؤال المثال أدناه بسؤال حقيقي:"),
+    "en": ("## Why this matters", "# The quiz of module `burns`. Replace the example question below:"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(SKELETON_WORDS))
+def test_new_module_skeletons_speak_the_course_language_and_only_warn_for_placeholders(tmp_path, language, capsys):
+    folder = tmp_path / "course"
+    assert _new_course(folder, language) == 0
+    assert main(["new", "module", "burns", "--title", "Burns", "--course", str(folder)]) == 0
+    heading, comment = SKELETON_WORDS[language]
+    assert heading in (folder / "modules/burns.md").read_text(encoding="utf-8").splitlines()
+    quiz_text = (folder / "quizzes/burns-quiz.yaml").read_text(encoding="utf-8")
+    assert comment in quiz_text.splitlines() and "docs/course-format.md" in quiz_text
+    quiz = yaml.safe_load(quiz_text)
+    assert quiz["title"] == "Burns" and "Burns" in quiz["questions"][0]["prompt"]
+    course, problems = check_course(folder)
+    assert problems == [] and course is not None
+    found = lint_course(course)
+    assert found and all(p.message.endswith("[placeholder]") for p in found), found
+
+
+def test_every_scaffold_text_is_in_the_arabic_french_and_persian_catalogues():
+    import re
+
+    from babel.messages.pofile import read_po
+
+    from course.resources import PACKAGE, TEMPLATES
+
+    said = re.compile(r'_\("((?:[^"\\]|\\.)*)"')
+    ids = {m.replace('\\"', '"') for path in (TEMPLATES / "scaffold").rglob("*.j2") for m in said.findall(path.read_text(encoding="utf-8"))}
+    assert len(ids) > 30
+    for language in ("ar", "fr", "fa"):
+        with open(PACKAGE / "locale" / language / "LC_MESSAGES" / "scaffold.po", "rb") as handle:
+            catalogue = {m.id: m.string for m in read_po(handle) if m.id}
+        assert ids - set(catalogue) == set(), language
+        for message in ids:  # placeholders kept, TODO kept where the English has it
+            assert sorted(re.findall(r"%\(\w+\)s", catalogue[message])) == sorted(re.findall(r"%\(\w+\)s", message)), (language, message)
+            assert ("TODO" in catalogue[message]) == ("TODO" in message), (language, message)
