@@ -2,7 +2,9 @@
 
 Four files from the Jinja templates in ``templates/scaffold/course/``:
 ``course.yaml``, one module (``getting-started``), its quiz and a glossary of
-one term. Their texts are English message ids, translated by the
+one term; and a ``.gitignore`` for what the engine writes into the folder
+(``dist/``, the build cache, the classroom's database, which holds learners'
+names). Their texts are English message ids, translated by the
 ``scaffold.po`` catalogue of the course's language (English where the
 engine has none). The folder must be new or empty: ``new`` never writes
 beside someone's files.
@@ -26,6 +28,7 @@ FILES = {
     "modules/getting-started.md": "module.md.j2",
     "quizzes/getting-started-quiz.yaml": "quiz.yaml.j2",
     "glossary.yaml": "glossary.yaml.j2",
+    ".gitignore": "gitignore.j2",  # the build's output and cache, the classroom's database (UX review, trial 1, finding 12)
 }
 
 

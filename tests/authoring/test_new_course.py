@@ -28,7 +28,7 @@ def test_new_course_writes_a_course_that_passes_check_strict_in_its_language(tmp
     folder = tmp_path / "first-aid"
     assert _new_course(folder, language, "Premiers secours: l'essentiel") == 0
     err = capsys.readouterr().err
-    for rel in ("course.yaml", "modules/getting-started.md", "quizzes/getting-started-quiz.yaml", "glossary.yaml"):
+    for rel in ("course.yaml", "modules/getting-started.md", "quizzes/getting-started-quiz.yaml", "glossary.yaml", ".gitignore"):
         assert f"{rel}" in err and (folder / rel).is_file()
     settings = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8"))
     assert settings["title"] == "Premiers secours: l'essentiel" and settings["language"] == language
@@ -127,3 +127,21 @@ def test_every_scaffold_text_is_in_the_arabic_french_and_persian_catalogues():
         for message in ids:  # placeholders kept, TODO kept where the English has it
             assert sorted(re.findall(r"%\(\w+\)s", catalogue[message])) == sorted(re.findall(r"%\(\w+\)s", message)), (language, message)
             assert ("TODO" in catalogue[message]) == ("TODO" in message), (language, message)
+
+
+def test_the_new_course_ignores_what_the_engine_writes_into_it(tmp_path):
+    import subprocess
+
+    folder = tmp_path / "course"
+    assert _new_course(folder, "fa") == 0
+    assert main(["build", "--course", str(folder), "--no-pdf", "--quiet"]) == 0  # dist/ and .dist-cache/ in the folder
+    (folder / ".classroom").mkdir()
+    (folder / ".classroom" / "classroom.db").write_bytes(b"learners")
+    (folder / "class.db").write_bytes(b"learners")
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=folder, capture_output=True, text=True, check=True
+    )
+    listed = sorted(line[3:] for line in status.stdout.splitlines())
+    assert listed == [".gitignore", "course.yaml", "glossary.yaml", "modules/getting-started.md", "quizzes/getting-started-quiz.yaml"]
+    assert "آنچه موتور کنار منابع می\u200cنویسد" in (folder / ".gitignore").read_text(encoding="utf-8")
