@@ -15,7 +15,9 @@ def _configure(parser) -> None:
     )
     parser.add_argument("name", metavar="NAME", help="new course: its folder (new or empty); new module: its id, e.g. customs-basics")
     parser.add_argument("--title", required=True, help="the course's or the module's title")
-    parser.add_argument("--language", default="en", help="new course: the course's language, a BCP 47 tag (default: en)")
+    parser.add_argument(
+        "--language", default="ar", help="new course: the course's language, a BCP 47 tag: en, fr, fa... (default: ar, as in course.yaml)"
+    )
     add_course_argument(parser)
 
 
