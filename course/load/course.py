@@ -75,7 +75,8 @@ def _load_settings(root: Path, problems: list[Problem], refused: Refused) -> dic
     if path in refused:
         return {}
     if not path.is_file():
-        found.error(None, f"no course.yaml in {root}: is this a course folder? (use --course DIR)")
+        start = 'start one with `course new course DIR --title "..."`'
+        found.error(None, f"no course.yaml in {root}: is this a course folder? (use --course DIR; {start})")
         problems += found
         return {}
     text = read_text(path, found)

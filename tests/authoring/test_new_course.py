@@ -145,3 +145,8 @@ def test_the_new_course_ignores_what_the_engine_writes_into_it(tmp_path):
     listed = sorted(line[3:] for line in status.stdout.splitlines())
     assert listed == [".gitignore", "course.yaml", "glossary.yaml", "modules/getting-started.md", "quizzes/getting-started-quiz.yaml"]
     assert "آنچه موتور کنار منابع می\u200cنویسد" in (folder / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_check_in_an_empty_folder_says_how_to_start_a_course(tmp_path, capsys):
+    assert main(["check", "--course", str(tmp_path)]) == 1
+    assert "start one with `course new course DIR" in capsys.readouterr().err
