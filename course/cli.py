@@ -11,10 +11,12 @@ import sys
 
 from .commands import discover
 from .problems import CourseError
+from .resources import version
 
 
 def _parser(commands) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description="Build a course: site, PDFs and LMS packages from Markdown and YAML.")
+    parser.add_argument("--version", action="version", version=f"course-engine {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, spec in commands.items():
         spec.configure(sub.add_parser(name, help=spec.help, description=spec.help))
@@ -24,7 +26,7 @@ def _parser(commands) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = discover()
-    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     args = _parser(commands).parse_args(argv)
     try:

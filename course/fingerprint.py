@@ -42,7 +42,8 @@ LIBRARIES = (
 LOCATION_FIELDS = frozenset({"path", "line", "body_line", "front_lines", "module_line"})
 COURSE_FOLDERS = ("modules", "quizzes", "trainer")
 # Parts of the engine a build never runs: the classroom server, the authoring tools, the linter, the command line, the build server.
-NOT_BUILDING = ("classroom/", "authoring/", "lint/", "commands/", "build/server/")
+# templates/: an installed wheel carries them here; builds key them one by one (``course.build.keys``)
+NOT_BUILDING = ("classroom/", "authoring/", "lint/", "commands/", "build/server/", "templates/")
 COURSE_FILES = ("course.yaml", "glossary.yaml")
 
 

@@ -167,6 +167,9 @@ class Course:
     modules: list[Module] = field(default_factory=list)
     quizzes: list[Quiz] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
+    # ids of modules whose file is there but did not load (only in a course loaded with errors, for ``check``):
+    # their own problems are reported, so a link to one is not one more
+    unloaded: frozenset[str] = frozenset()
 
     @property
     def direction(self) -> str:

@@ -1,9 +1,11 @@
 """``new module``: a module and its quiz skeleton, listed in course.yaml.
 
-The skeletons are Jinja templates in ``templates/scaffold/`` (one pair per
-language, English when the course's language has none). They are valid
-course files that pass ``check``, with ``TODO`` wherever the author has to
-write, so ``check`` warns until every placeholder is replaced.
+The skeletons are the Jinja templates ``templates/scaffold/module.md.j2`` and
+``quiz.yaml.j2``; their texts are English message ids, in the course's
+language through its ``scaffold.po`` catalogue (English where the engine has
+none). They are valid course files that pass ``check``, with ``TODO``
+wherever the author has to write, so ``check`` warns until every placeholder
+is replaced.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ import jinja2
 from ..load import specs
 from ..load.yamlfile import parse_yaml, read_text
 from ..problems import CourseError, Problem, Problems
-from ..render.environment import TEMPLATES
+from ..render.i18n import translations
+from ..resources import SCHEMAS, TEMPLATES
 from .course_yaml import ListingError, add_module, scalar
 
 SCAFFOLD = TEMPLATES / "scaffold"
-QUIZ_SCHEMA = TEMPLATES.parent / "schema" / "quiz.schema.json"
+QUIZ_SCHEMA = SCHEMAS / "quiz.schema.json" if SCHEMAS else None
 
 
 @dataclass
@@ -78,7 +81,16 @@ def _refuse(root: Path, module_id: str, title: str, targets: dict[str, str]) -> 
 def _course_text(root: Path) -> str:
     path = root / "course.yaml"
     if not path.is_file():
-        raise CourseError([Problem("course.yaml", None, f"no course.yaml in {root}: is this a course folder? (use --course DIR)")])
+        raise CourseError(
+            [
+                Problem(
+                    "course.yaml",
+                    None,
+                    f"no course.yaml in {root}: give the course folder with --course DIR, or start a course with "
+                    '`course new course DIR --title "..." --language en`; a course.yaml of two lines, `title:` and `language:`, is enough',
+                )
+            ]
+        )
     found = Problems("course.yaml")
     text = read_text(path, found)
     if text is None:
@@ -96,7 +108,7 @@ def _listed(text: str, module_id: str) -> str:
 def _values(root: Path, module_id: str, title: str, settings: dict) -> dict:
     quizzes = (root / "quizzes").resolve()
     # a relative path only inside this repository: elsewhere it would name this machine's folders
-    inside = QUIZ_SCHEMA.is_file() and quizzes.is_relative_to(QUIZ_SCHEMA.parent.parent)
+    inside = QUIZ_SCHEMA is not None and quizzes.is_relative_to(QUIZ_SCHEMA.parent.parent)
     schema = os.path.relpath(QUIZ_SCHEMA, quizzes).replace(os.sep, "/") if inside else None
     return {
         "id": module_id,
@@ -107,18 +119,27 @@ def _values(root: Path, module_id: str, title: str, settings: dict) -> dict:
     }
 
 
+TEMPLATE_NAMES = {"module": "module.md.j2", "quiz": "quiz.yaml.j2"}
+
+
 def _render(kind: str, values: dict) -> str:
-    env = _environment()
-    language = values["language"].split("-")[0].lower()
-    name = next(n for n in (f"{kind}.{language}.j2", f"{kind}.en.j2") if (SCAFFOLD / n).is_file())
-    return env.get_template(name).render(**values)
+    path = SCAFFOLD / TEMPLATE_NAMES[kind]
+    if not path.is_file():  # an engine installed without its templates
+        raise CourseError([Problem(str(path), None, "the engine's scaffold template is missing: reinstall course-engine")])
+    return _environment(values["language"]).get_template(path.name).render(**values)
 
 
-def _environment() -> jinja2.Environment:
+def _environment(language: str) -> jinja2.Environment:
     # Markdown and YAML, not HTML: values go through the `yaml` filter instead of HTML escaping
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(SCAFFOLD)), autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
-    )  # noqa: S701
+    env = jinja2.Environment(  # noqa: S701
+        loader=jinja2.FileSystemLoader(str(SCAFFOLD)),
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["yaml"] = scalar
     return env
 

@@ -77,7 +77,8 @@ def check_course(root: Path, strict: bool = False, derived: dict | None = None, 
 
     derived = {} if derived is None else derived
     started: list[Conversion] = []
-    course, problems = load_course(root, lambda modules: started.append(Conversion(modules, derived, pool)))
+    # partial: a file that does not load leaves the others' links and images checked all the same (one round of errors)
+    course, problems = load_course(root, lambda modules: started.append(Conversion(modules, derived, pool)), partial=True)
     if course is not None:
         found = render_modules(course, derived, started[0] if started else None)
         problems = sorted(problems + list(found), key=lambda p: (p.path, p.line or 0))

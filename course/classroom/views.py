@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-from pathlib import Path
 
 import jinja2
 
@@ -17,8 +16,9 @@ from ..model import text_direction
 from ..render.environment import TEMPLATES, display_letter, number
 from ..render.i18n import LOCALE_DIR as I18N_DIR
 from ..render.i18n import catalogs
+from ..resources import PACKAGE
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = PACKAGE / "classroom" / "locale"
 CSS_FILE = TEMPLATES / "classroom" / "classroom.css"
 SCRIPT_FILE = TEMPLATES / "assets" / "js" / "classroom.js"
 

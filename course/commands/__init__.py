@@ -60,5 +60,6 @@ def add_course_argument(parser: argparse.ArgumentParser) -> None:
 
 def needs_extra(missing: ImportError, extra: str = "classroom") -> int:
     """Exit 1 with the install line when a command's optional packages are missing."""
-    print(f"this command needs the `{extra}` extra ({missing.name} is missing): pip install -e '.[{extra}]'")
+    install = f"pip install 'course-engine[{extra}]' (in a clone: pip install -e '.[{extra}]')"
+    print(f"this command needs the `{extra}` extra ({missing.name} is missing): {install}")
     return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Callable
@@ -28,11 +29,17 @@ TAG_SHAPE = re.compile(r"(?:[A-Za-z]{2,3}|[A-Za-z]{5,8}|[xXiI])(?:-[A-Za-z0-9]{1
 COMMON_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?")
 
 
-def load_course(root: Path, modules_read: Callable[[list[Module]], None] | None = None) -> tuple[Course | None, list[Problem]]:
+def load_course(
+    root: Path, modules_read: Callable[[list[Module]], None] | None = None, partial: bool = False
+) -> tuple[Course | None, list[Problem]]:
     """Load and validate everything; return the course (None on errors) and all problems.
 
     ``modules_read`` is handed the modules as soon as they are read, before
     the quizzes are (a build starts converting their Markdown then).
+    ``partial``: on errors, return the course made of what did load (the
+    files without errors; ``unloaded`` names the modules left out) instead of
+    None, so that ``check`` can go on to what only rendering finds (links,
+    images) and report every problem in one round.
     """
     root = Path(root)
     refused = outside_links(root)
@@ -46,15 +53,19 @@ def load_course(root: Path, modules_read: Callable[[list[Module]], None] | None 
     course.modules = _order_modules(modules, present, settings, problems)
     course.quizzes = _load_quizzes(root, course, present, problems, refused)
     glossary_path = root / "glossary.yaml"
+    glossary_read = True
     if glossary_path.exists() and glossary_path not in refused:
         glossary_problems = Problems("glossary.yaml")
         course.glossary = load_glossary(glossary_path, glossary_problems)
         problems += glossary_problems
+        glossary_read = not any(p.is_error for p in glossary_problems)
     _load_trainer_notes(root, course, problems, refused)
-    _check_key_terms(course, problems)
+    if glossary_read:  # else every key term would be "not in glossary.yaml": the glossary's own errors say why
+        _check_key_terms(course, problems)
     problems.sort(key=lambda p: (p.path, p.line or 0))
     if any(p.is_error for p in problems):
-        return None, problems
+        course.unloaded = frozenset(present - {m.id for m in course.modules})
+        return (course if partial else None), problems
     return course, problems
 
 
@@ -64,7 +75,8 @@ def _load_settings(root: Path, problems: list[Problem], refused: Refused) -> dic
     if path in refused:
         return {}
     if not path.is_file():
-        found.error(None, f"no course.yaml in {root}: is this a course folder? (use --course DIR)")
+        start = 'start one with `course new course DIR --title "..."`'
+        found.error(None, f"no course.yaml in {root}: is this a course folder? (use --course DIR; {start})")
         problems += found
         return {}
     text = read_text(path, found)
@@ -165,9 +177,12 @@ def _load_quizzes(root: Path, course: Course, present: set[str], problems: list[
         if quiz.id in seen:
             extra.error(1, f"quiz id `{quiz.id}` is also used by {seen[quiz.id]}")
         if quiz.module not in module_ids and quiz.module not in present:
+            known = sorted(module_ids | present)
+            close = difflib.get_close_matches(quiz.module, known, n=1) if isinstance(quiz.module, str) else []
+            hint = f": did you mean `{close[0]}`?" if close else ""
             extra.error(
                 quiz.module_line,
-                f"`module` names {describe(quiz.module)}, which is not a module of this course ({', '.join(sorted(module_ids)) or 'none'})",
+                f"`module` names {describe(quiz.module)}, which is not a module of this course ({', '.join(known) or 'none'}){hint}",
             )
         seen.setdefault(quiz.id, display)
         problems += extra

@@ -38,6 +38,7 @@ exist, and control characters written as escapes (``"\\0"``).
 
 from __future__ import annotations
 
+import codecs
 import re
 import stat
 from pathlib import Path
@@ -186,7 +187,7 @@ def parse_yaml(text: str, problems: Problems, first_line: int = 1):
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + first_line if mark else first_line
         reason = getattr(exc, "problem", None) or str(exc)
-        problems.error(line, f"YAML does not parse: {reason}")
+        problems.error(line, f"YAML does not parse: {reason}{_hint(text, reason, mark)}")
         return None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value PyYAML cannot build: still no traceback
         problems.error(first_line, f"YAML does not parse: {exc}")
@@ -196,6 +197,17 @@ def parse_yaml(text: str, problems: Problems, first_line: int = 1):
     for line, message in loader.found:
         problems.error(line, message)
     return data
+
+
+def _hint(text: str, reason: str, mark) -> str:
+    """How to fix the commonest YAML mistakes of authors, from PyYAML's reason and the lines near its mark."""
+    lines = text.splitlines()
+    near = lines[max(0, mark.line - 1) : mark.line + 1] if mark else lines
+    if "tab" in reason or any("\t" in line[: len(line) - len(line.lstrip())] for line in near):
+        return "; indent with spaces, not tabs"
+    if "mapping values are not allowed" in reason:
+        return '; a text that contains `: ` must be in quotes: `prompt: "Blood soaks: through the dressing"`'
+    return ""
 
 
 def _children(node: yaml.Node) -> list:
@@ -272,6 +284,10 @@ def read_text(path: Path, problems: Problems) -> str | None:
     except OSError as exc:
         problems.error(None, f"cannot read file: {exc.strerror}")
         return None
+    wide = _wide_encoding(raw)
+    if wide:
+        problems.error(1, f"file is not UTF-8 but {wide} (it starts with a {wide} byte-order mark); save it as UTF-8")
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -289,6 +305,20 @@ def read_text(path: Path, problems: Problems) -> str | None:
         problems.error(where, f"{_control_name(found.group())} in the file{more}: remove it (only tab and line breaks are allowed)")
         return None
     return text
+
+
+# Byte-order marks of the encodings an editor's "Unicode" choice writes (UTF-32's first: it begins like UTF-16's).
+WIDE_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32 when the bytes start with its byte-order mark (found before any UTF-8 decoding)."""
+    return next((name for mark, name in WIDE_MARKS if raw.startswith(mark)), None)
 
 
 def _size(count: int) -> str:

@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from lxml import etree
 from lxml.builder import ElementMaker
 
 from ..model import Course
 from ..render.markdown import slug
+from ..resources import PACKAGE
 from .markup import number
 from .scorm_site import Sco, sco_title
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-SCHEMAS = Path(__file__).with_name("scorm_schemas")
+SCHEMAS = PACKAGE / "package" / "scorm_schemas"
 ORGANIZATION = "organization"
 SHARED = "shared-files"
 

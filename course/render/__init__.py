@@ -7,7 +7,8 @@ the model only (never YAML or Markdown files) and decide nothing about what a
 build reuses: that is ``course.build``'s.
 """
 
-from pathlib import Path
+# The Jinja2 templates, CSS and scripts (here, not in ``environment``, for a build that reads only their fingerprints);
+# ``course.resources`` finds them in a clone and in an installed wheel alike.
+from ..resources import TEMPLATES
 
-# The Jinja2 templates, CSS and scripts (here, not in ``environment``, for a build that reads only their fingerprints).
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+__all__ = ["TEMPLATES"]

@@ -283,6 +283,8 @@ def _check_links(course: Course, module: Module, found, anchors, problems: Probl
                 problems.append(_problem(display, line, f"link `{url}`: this module has no heading with the anchor `#{fragment}`"))
         elif target.endswith(".md") and "/" not in target:
             other = target[:-3]
+            if other in course.unloaded:
+                continue  # its file is there but did not load: its own errors are reported
             if other not in anchors:
                 problems.append(_problem(display, line, f"link `{url}` names no module of this course (modules: {', '.join(anchors)})"))
             elif fragment and fragment not in anchors[other]:

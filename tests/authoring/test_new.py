@@ -89,7 +89,8 @@ def test_an_arabic_course_gets_arabic_skeletons_without_direction_hazards(tmp_pa
     new = [p for p in lint_course(course) if "sea-borders" in p.path]
     assert new and all(p.message.endswith("[placeholder]") for p in new), new
     quiz = yaml.safe_load((root / "quizzes/sea-borders-quiz.yaml").read_text(encoding="utf-8"))
-    assert quiz["title"] == "اختبار: الحدود البحرية"
+    assert quiz["title"] == "الحدود البحرية", "the pages add their own “Quiz:” label (UX review, trial 1, finding 10)"
+    assert "استبدل السؤال المثال" in (root / "quizzes/sea-borders-quiz.yaml").read_text(encoding="utf-8")
     assert (root / "course.yaml").read_text(encoding="utf-8").endswith("  - digital-borders\n  - sea-borders\n")
 
 
