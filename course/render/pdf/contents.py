@@ -19,7 +19,7 @@ def book_contents(course: Course, anchors: dict[str, dict[str, int]]) -> list[To
     """Each module and its sections, labelled like the pages they start on ("Module 3 · 4")."""
 
     def label(message, **values):
-        return translate(course.language, message, **values)
+        return translate(course.language, message, interface=course.interface, **values)
 
     toc = []
     for number, module in enumerate(course.modules, start=1):
