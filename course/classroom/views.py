@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from ..model import text_direction
-from ..render.environment import TEMPLATES, display_letter, number
+from ..render.environment import TEMPLATES, decimal, display_letter, number
 from ..render.i18n import LOCALE_DIR as I18N_DIR
 from ..render.i18n import catalogs
 
@@ -56,6 +56,7 @@ def environment(language: str, interface: tuple[tuple[str, str], ...] = ()) -> j
     # %-formatted or marked safe, unlike ``_()``, so autoescape still applies.
     env.filters["translate"] = lambda message: str(catalog.gettext(str(message)))
     env.filters["number"] = lambda value: number(value, language)
+    env.filters["decimal"] = lambda value: decimal(value, language)
     env.filters["when"] = when
     env.filters["form_time"] = form_time
     env.globals["display_letter"] = lambda index: display_letter(index, language)

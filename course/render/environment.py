@@ -32,6 +32,12 @@ def number(value, language: str | None = None) -> str:
     return text.replace(".", ",") if language and decimal_comma(language) else text
 
 
+def decimal(value, language: str | None = None) -> str:
+    """A number of the course as written (no rounding), with a decimal comma where the language writes one (3,5)."""
+    text = str(value)
+    return text.replace(".", ",") if language and decimal_comma(language) else text
+
+
 def _plain_gettext(catalog) -> dict:
     """``_``, ``gettext`` and ``ngettext`` as Jinja2's new-style ones behave, without their cost.
 
@@ -102,6 +108,7 @@ def environment(language: str, interface: tuple[tuple[str, str], ...] = ()) -> j
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     env.filters["slug"] = slug
     env.filters["number"] = lambda value: number(value, language)
+    env.filters["decimal"] = lambda value: decimal(value, language)
     env.globals["display_letter"] = lambda index: display_letter(index, language)
     env.globals["letter"] = letter
     return env

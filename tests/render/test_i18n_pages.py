@@ -89,7 +89,8 @@ def test_a_french_decimal_comma_is_right_on_the_quiz_page(built, browser):
     page.fill("#q5-answer", "5,5")
     page.click("[data-action=submit]")
     assert page.get_attribute("#q5", "data-status") == "right"
-    assert "Points : 1 sur 1" in page.inner_text("#q5").replace("\u00a0", " ")
+    shown = page.inner_text("#q5").replace("\u00a0", " ")
+    assert "Points : 1 sur 1" in shown and "5,5 ± 0,5" in shown  # the right answer in French numbers
     page.click("[data-action=retry]")
     page.fill("#q5-answer", "5.5")  # a point is a thousands separator in French: unreadable, never 55 or 5.5
     page.click("[data-action=submit]")
@@ -103,6 +104,18 @@ def test_right_to_left_options_are_labelled_alef_be_jim(built, browser, language
     page = browser.new_page()
     page.goto((built[language] / "quizzes" / f"{module}-quiz.html").as_uri())
     assert page.locator("#q1 .options .option-letter").all_inner_texts() == ["الف", "ب", "ج"]
+    page.close()
+
+
+def test_accepted_answers_stay_in_the_right_to_left_list_whatever_their_script(built, browser):
+    """A Latin or digit-only accepted answer is isolated (<bdi>), not its list item: its bullet stays on the right."""
+    page = browser.new_page()
+    page.goto((built["fa"] / "quizzes" / "sukhtegi-quiz.html").as_uri())
+    page.click("[data-action=submit]")
+    items = page.evaluate(
+        "() => [...document.querySelectorAll('#q4 li')].map((li) => [getComputedStyle(li).direction, li.querySelector('bdi') !== null])"
+    )
+    assert items and all(item == ["rtl", True] for item in items), items
     page.close()
 
 

@@ -17,10 +17,9 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...grading.rules import decimal_comma
 from ...grading.versions import Version, version_count, version_letters
 from ...model import Course, Question, Quiz, letter, letter_index, option_labels
-from ..environment import TEMPLATES, display_letter
+from ..environment import TEMPLATES, decimal, display_letter
 from ..i18n import translate
 
 if TYPE_CHECKING:  # WeasyPrint is imported only where PDFs are laid out
@@ -138,18 +137,12 @@ def right_answer(language: str, question: Question, printed: PrintedVersion | No
     if question.type == "short":
         return " / ".join(question.answers)
     if question.type == "numeric":
-        value = _decimal(question.answer, language)
-        return f"{value} ± {_decimal(question.tolerance, language)}" if question.tolerance else value
+        value = decimal(question.answer, language)
+        return f"{value} ± {decimal(question.tolerance, language)}" if question.tolerance else value
     labels = [label(letter_index(key)) for key in question.answer]
     if question.type == "matching":
         return separator.join(f"{n}: {label}" for n, label in enumerate(labels, start=1))
     return separator.join(labels)
-
-
-def _decimal(value, language: str) -> str:
-    """A number of the quiz file as written, with a decimal comma where the language writes one (3,5)."""
-    text = str(value)
-    return text.replace(".", ",") if decimal_comma(language) else text
 
 
 def _position(question: Question, printed: PrintedVersion | None):
