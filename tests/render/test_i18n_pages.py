@@ -129,7 +129,9 @@ def test_english_left_in_an_urdu_page_keeps_its_punctuation_in_place(built, brow
           const label = document.querySelector('label[for=q2-answer]');
           const node = [...label.childNodes].find((n) => n.nodeType === 3 && n.textContent.includes('Your answer'));
           const text = node.textContent;
-          const box = (i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1); return r.getBoundingClientRect(); };
+          const box = (i) => {
+            const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1); return r.getBoundingClientRect();
+          };
           return {text, first: box(text.indexOf('Y')).left, last: box(text.lastIndexOf(')')).left,
                   direction: getComputedStyle(label).direction};
         }"""
