@@ -105,6 +105,7 @@ def environment(language: str, interface: tuple[tuple[str, str], ...] = ()) -> j
     catalog = translations(language, interface)
     env.install_gettext_translations(catalog, newstyle=True)
     env.globals.update(_plain_gettext(catalog))
+    env.globals["colon"] = catalog.gettext(":")  # after a label: French puts a no-break space before it
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     env.filters["slug"] = slug
     env.filters["number"] = lambda value: number(value, language)
