@@ -197,3 +197,9 @@ def test_grade_reads_persian_option_labels(tmp_path):
     q1, q2 = rows[0].index("q1"), rows[0].index("q2")
     assert float(rows[1][q1]) == 2 and float(rows[1][q2]) == 1, err.getvalue()
     assert "not a letter" not in err.getvalue()
+
+
+def test_a_label_colon_follows_french_typography():
+    french = environment("fr").from_string("{{ _('Duration') }}{{ colon }} 45").render()
+    assert french == "Durée\u00a0: 45"
+    assert environment("ar").from_string("{{ _('Duration') }}{{ colon }} 45").render() == "المدة: 45"
