@@ -203,3 +203,17 @@ def test_a_label_colon_follows_french_typography():
     french = environment("fr").from_string("{{ _('Duration') }}{{ colon }} 45").render()
     assert french == "Durée\u00a0: 45"
     assert environment("ar").from_string("{{ _('Duration') }}{{ colon }} 45").render() == "المدة: 45"
+
+
+def test_changing_interface_rebuilds_the_pages_that_show_the_string(tmp_path):
+    from course.build.pipeline import BuildOptions, build_course
+
+    root = _course(tmp_path, "french-course")
+    out = tmp_path / "dist"
+    build_course(root, BuildOptions(out=out, pdf=False))
+    assert "Vérifier mes réponses" in (out / "quizzes" / "brulures-quiz.html").read_text(encoding="utf-8")
+    with (root / "course.yaml").open("a", encoding="utf-8") as handle:
+        handle.write('interface:\n  quiz.check-my-answers: "Corriger ma copie"\n')
+    build_course(root, BuildOptions(out=out, pdf=False))  # an incremental build: the key holds `interface`
+    page = (out / "quizzes" / "brulures-quiz.html").read_text(encoding="utf-8")
+    assert "Corriger ma copie" in page and "Vérifier mes réponses" not in page
