@@ -55,6 +55,7 @@ def environment(language: str, interface: tuple[tuple[str, str], ...] = ()) -> j
     # A message made in Python (it may quote what a user sent): looked up, never
     # %-formatted or marked safe, unlike ``_()``, so autoescape still applies.
     env.filters["translate"] = lambda message: str(catalog.gettext(str(message)))
+    env.globals["colon"] = catalog.gettext(":")  # after a label: French puts a no-break space before it
     env.filters["number"] = lambda value: number(value, language)
     env.filters["decimal"] = lambda value: decimal(value, language)
     env.filters["when"] = when
