@@ -19,11 +19,20 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "short", "numeric", "match
 
 LATIN_LETTERS = "abcdefghij"
 ABJAD_LETTERS = ("أ", "ب", "ج", "د", "هـ", "و", "ز", "ح", "ط", "ي")
+# Option labels by script (course-format.md section 1): the abjad order, as Persian and Urdu papers write it.
+PERSIAN_LETTERS = ("الف", "ب", "ج", "د", "هـ", "و", "ز", "ح", "ط", "ی")
+URDU_LETTERS = ("الف", "ب", "ج", "د", "ہ", "و", "ز", "ح", "ط", "ی")
+SCRIPT_LETTERS = {"ar": ABJAD_LETTERS, "fa": PERSIAN_LETTERS, "ur": URDU_LETTERS}
 
 
 def letter(index: int) -> str:
     """The Latin letter of the n-th (0-based) option, choice or item: a, b, c..."""
     return LATIN_LETTERS[index] if index < len(LATIN_LETTERS) else chr(ord("a") + index)
+
+
+def option_labels(language: str | None) -> tuple[str, ...] | None:
+    """The labels a language's script gives options (أ ب ج, الف ب ج), or None for Latin a b c."""
+    return SCRIPT_LETTERS.get((language or "").split("-")[0].lower())
 
 
 def letter_index(value: str) -> int:
@@ -164,6 +173,8 @@ class Course:
     pass_mark: float = 70
     version: str | None = None
     paper_size: str = "A4"
+    # course.yaml `interface`: (interface id, text) pairs, the course's own words for interface strings.
+    interface: tuple[tuple[str, str], ...] = ()
     modules: list[Module] = field(default_factory=list)
     quizzes: list[Quiz] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)

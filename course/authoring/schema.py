@@ -15,6 +15,7 @@ from pathlib import Path
 from ..load import specs
 from ..load.course import PAPER_SIZES
 from ..load.fields import Key
+from ..load.interface import registry
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -35,6 +36,9 @@ CONTENTS = {
 }
 ENUMS = {"type": list(specs.QUESTION_TYPES), "paper_size": list(PAPER_SIZES)}
 ID = {"pattern": specs.ID_PATTERN.pattern}
+# A whole number may be written in Arabic-Indic or Persian digits (YAML reads it as text); a number may add ٫ decimals.
+NATIVE_WHOLE = {"pattern": "^[+-]?[0-9٠-٩۰-۹]+$"}
+NATIVE_NUMBER = {"pattern": "^[+-]?[0-9٠-٩۰-۹]*[.٫]?[0-9٠-٩۰-۹]+$"}
 
 
 def key_schema(name: str, key: Key) -> dict:
@@ -50,6 +54,10 @@ def key_schema(name: str, key: Key) -> dict:
         schema["enum"] = ENUMS[name]
     if name in specs.ID_KEYS:
         schema.update(_id_schema(key))
+    if key.kind in ("integer", "number"):
+        schema |= {"type": [key.kind, "string"], **(NATIVE_WHOLE if key.kind == "integer" else NATIVE_NUMBER)}
+    if name == "interface":  # course.yaml: interface id -> text (docs/course-format.md lists the ids)
+        schema |= {"propertyNames": {"enum": list(registry())}, "additionalProperties": {"type": "string"}}
     schema |= _contents(name, key)
     return schema if key.required else _nullable(schema)
 

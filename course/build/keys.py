@@ -38,7 +38,7 @@ from ..render.site.pages import Link, link
 
 # Exporters whose every file is one quiz's, made from that quiz and the course settings.
 QUIZ_EXPORTERS = frozenset({"qti", "moodle-xml", "gift"})
-SETTINGS = ("title", "subtitle", "organisation", "description", "version", "language")
+SETTINGS = ("title", "subtitle", "organisation", "description", "version", "language", "interface")
 PDF_STYLE = ("pdf/fonts.css", "pdf/print.css")
 
 
@@ -61,7 +61,7 @@ class Keys:
     def __init__(self, course: Course, paper_size: str):
         self.course = course
         self._digests: dict[tuple[str, str], str] = {}
-        self.templates = fingerprint.Templates(environment(course.language), TEMPLATES)
+        self.templates = fingerprint.Templates(environment(course.language, course.interface), TEMPLATES)
         self.common = {"engine": fingerprint.engine(), "settings": {name: getattr(course, name) for name in SETTINGS}}
         self.site = {**self.common, "glossary": bool(course.glossary)}
         fonts = {path.name: fingerprint.file_digest(path) for path in font_files()}

@@ -26,6 +26,7 @@ from .pages import quiz_pages
 from .routes import api, learner, reports, trainer, verify
 from .sitefiles import CanonicalPaths, load_site_files, site_file
 from .state import Classroom
+from .views import classroom_translations
 from .web import SignInNeeded, json_response, render, see_other
 
 log = logging.getLogger("course.classroom")
@@ -81,7 +82,7 @@ def _wants_json(request: Request) -> bool:
 async def refused(request: Request, error: Refused) -> Response:
     headers = {"Retry-After": str(error.details["retry_after"])} if "retry_after" in error.details else {}
     if _wants_json(request):
-        response = json_response({"error": error.message, **error.details}, status_code=error.status)
+        response = json_response({"error": error.message, **_said(request, error.message), **error.details}, status_code=error.status)
     elif error.status == 429 and request.url.path == "/trainer/login":
         response = await trainer.locked_out(request, error)
     else:
@@ -93,7 +94,8 @@ async def refused(request: Request, error: Refused) -> Response:
 async def database_unavailable(request: Request, error: DatabaseUnavailable) -> Response:
     """503 with Retry-After: the database could not take the request (db.py logged why); nothing was saved."""
     if _wants_json(request):
-        response = json_response({"error": error.message, "retry_after": error.retry_after}, status_code=503)
+        body = {"error": error.message, **_said(request, error.message), "retry_after": error.retry_after}
+        response = json_response(body, status_code=503)
     else:
         response = render(request, "classroom/error.html", status_code=503, message=error.message)
     response.headers["Retry-After"] = str(error.retry_after)
@@ -102,17 +104,26 @@ async def database_unavailable(request: Request, error: DatabaseUnavailable) -> 
 
 async def sign_in_needed(request: Request, _error: SignInNeeded) -> Response:
     if _wants_json(request):
-        return json_response({"error": "sign in as a trainer first"}, status_code=401)
+        message = "sign in as a trainer first"
+        return json_response({"error": message, **_said(request, message)}, status_code=401)
     return see_other("/trainer/login")
 
 
 async def http_error(request: Request, error: HTTPException) -> Response:
     message = error.detail if isinstance(error.detail, str) else "the request was refused"
     if _wants_json(request):
-        return json_response({"error": message}, status_code=error.status_code)
+        return json_response({"error": message, **_said(request, message)}, status_code=error.status_code)
     return render(request, "classroom/error.html", status_code=error.status_code, message=message)
 
 
 async def server_error(request: Request, error: Exception) -> Response:
     log.exception("unexpected error on %s", request.url.path, exc_info=error)
-    return json_response({"error": "internal error"}, status_code=500)
+    return json_response({"error": "internal error", **_said(request, "internal error")}, status_code=500)
+
+
+def _said(request: Request, message: str) -> dict[str, str]:
+    """``message``: an error's words in the course's language, for the page to show, when they are not
+    the English of ``error`` (kept for API clients)."""
+    course = request.app.state.classroom.course
+    said = classroom_translations(course.language, course.interface).gettext(message)
+    return {"message": said} if said != message else {}

@@ -89,7 +89,8 @@ def render_pdf(room, certificate, url: str) -> bytes:
         if room.pdf_renderer is None:
             room.pdf_renderer = PdfRenderer(room.course)
         renderer = room.pdf_renderer
-        html = environment(room.course.language).get_template("classroom/certificate.html").render(course=room.course, **context)
+        env = environment(room.course.language, room.course.interface)
+        html = env.get_template("classroom/certificate.html").render(course=room.course, **context)
         document = HTML(string=html, base_url=CSS_FILE.parent.as_uri() + "/", url_fetcher=renderer.fetcher)
         return document.render(stylesheets=renderer.stylesheets, font_config=renderer.font_config).write_pdf(pdf_tags=True)
 

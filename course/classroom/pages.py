@@ -50,8 +50,8 @@ class QuizPage:
 
 
 def quiz_pages(course: Course, site_dir: Path) -> dict[str, QuizPage]:
-    env = environment(course.language)
-    catalog = classroom_translations(course.language)
+    env = environment(course.language, course.interface)
+    catalog = classroom_translations(course.language, course.interface)
     messages = {name: catalog.gettext(text) for name, text in SCRIPT_MESSAGES.items()}  # %(x)s filled by the script
     pages = {}
     for quiz in course.quizzes:

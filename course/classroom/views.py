@@ -13,7 +13,7 @@ import functools
 import jinja2
 
 from ..model import text_direction
-from ..render.environment import TEMPLATES, display_letter, number
+from ..render.environment import TEMPLATES, decimal, display_letter, number
 from ..render.i18n import LOCALE_DIR as I18N_DIR
 from ..render.i18n import catalogs
 from ..resources import PACKAGE
@@ -23,9 +23,9 @@ CSS_FILE = TEMPLATES / "classroom" / "classroom.css"
 SCRIPT_FILE = TEMPLATES / "assets" / "js" / "classroom.js"
 
 
-def classroom_translations(language: str):
-    """The site's catalogs and the classroom's own, merged."""
-    return catalogs(language, (I18N_DIR, LOCALE_DIR))
+def classroom_translations(language: str, interface: tuple[tuple[str, str], ...] = ()):
+    """The site's catalogs and the classroom's own, merged, under the course's own words (course.yaml ``interface``)."""
+    return catalogs(language, (I18N_DIR, LOCALE_DIR), interface)
 
 
 def when(timestamp: float | None) -> str:
@@ -41,7 +41,7 @@ def form_time(timestamp: float | None) -> str:
 
 
 @functools.cache
-def environment(language: str) -> jinja2.Environment:
+def environment(language: str, interface: tuple[tuple[str, str], ...] = ()) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -50,11 +50,14 @@ def environment(language: str) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.install_gettext_translations(classroom_translations(language), newstyle=True)
+    catalog = classroom_translations(language, interface)
+    env.install_gettext_translations(catalog, newstyle=True)
     # A message made in Python (it may quote what a user sent): looked up, never
     # %-formatted or marked safe, unlike ``_()``, so autoescape still applies.
-    env.filters["translate"] = lambda message: str(classroom_translations(language).gettext(str(message)))
-    env.filters["number"] = number
+    env.filters["translate"] = lambda message: str(catalog.gettext(str(message)))
+    env.globals["colon"] = catalog.gettext(":")  # after a label: French puts a no-break space before it
+    env.filters["number"] = lambda value: number(value, language)
+    env.filters["decimal"] = lambda value: decimal(value, language)
     env.filters["when"] = when
     env.filters["form_time"] = form_time
     env.globals["display_letter"] = lambda index: display_letter(index, language)

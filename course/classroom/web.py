@@ -27,7 +27,7 @@ def csrf_for(request: Request) -> str:
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     room = classroom(request)
-    env = environment(room.course.language)
+    env = environment(room.course.language, room.course.interface)
     html = env.get_template(template).render(course=room.course, csrf=csrf_for(request), **context)
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 

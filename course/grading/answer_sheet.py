@@ -28,7 +28,9 @@ from ..problems import Problem, Problems
 from .rules import PLAIN, Earned, Reading, Unreadable, grade_question, normalize
 from .versions import Version, version_count, version_letters, version_of
 
-LETTERS = {c: c for c in "abcdefghijklmnopqrstuvwxyz"} | dict(zip("ابجدهوزحطي", "abcdefghij", strict=True))
+# Persian and Urdu sheets label options الف ب ج د (course-format.md section 1): الف is a, Urdu's ہ is e
+# (normalize already reads Persian ی as ي).
+LETTERS = {c: c for c in "abcdefghijklmnopqrstuvwxyz"} | dict(zip("ابجدهوزحطي", "abcdefghij", strict=True)) | {"الف": "a", "ہ": "e"}
 TRUE_WORDS = {"true", "t", "صح", "صواب"}
 FALSE_WORDS = {"false", "f", "خطا"}  # normalize turns خطأ into خطا
 LETTER_SEPARATORS = re.compile(r"[;,،؛\s]+")

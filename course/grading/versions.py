@@ -24,7 +24,9 @@ from ..model import Question, Quiz, letter, letter_index
 
 LETTERS = string.ascii_uppercase
 # Version letters as an Arabic sheet prints them: the abjad order of the option labels.
+# Persian and Urdu sheets print الف ب ج (and Urdu ہ, Persian ی).
 ARABIC_LETTERS = dict(zip("أبجدهوزحطيكلمنسعفصقرشتثخذضظغ", LETTERS, strict=False)) | {"ا": "A", "ه": "E", "هـ": "E"}
+ARABIC_LETTERS |= {"الف": "A", "ہ": "E", "ی": "J"}
 
 
 def version_count(quiz: Quiz) -> int:

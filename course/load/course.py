@@ -13,6 +13,7 @@ from ..problems import Problem, Problems
 from . import specs
 from .fields import check_mapping, describe
 from .glossary import load_glossary
+from .interface import check_interface, fallback_warning
 from .links import Refused, outside_links
 from .modules import load_module
 from .quizzes import load_quiz_file
@@ -93,6 +94,10 @@ def _load_settings(root: Path, problems: list[Problem], refused: Refused) -> dic
                 key_line(data, "language"),
                 f"`language` must be a BCP 47 language tag such as `ar`, `en` or `fr-CA`, found {describe(language)}",
             )
+        data["interface"] = check_interface(data, found, key_line)
+        fallback = fallback_warning(str(data.get("language") or "ar"), data["interface"])
+        if fallback:
+            found.warning(key_line(data, "language") if "language" in data else 1, fallback)
     problems += found
     return data if isinstance(data, dict) else {}
 
@@ -113,6 +118,7 @@ def _course_fields(settings: dict) -> dict:
     fields = {k: settings[k] for k in ("subtitle", "organisation", "description", "pass_mark") if settings.get(k) is not None}
     fields["language"] = str(settings.get("language") or "ar")
     fields["paper_size"] = settings.get("paper_size") or "A4"
+    fields["interface"] = settings.get("interface") if isinstance(settings.get("interface"), tuple) else ()
     if settings.get("version") is not None:
         fields["version"] = str(settings["version"])
     return fields

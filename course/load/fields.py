@@ -8,6 +8,7 @@ JSON Schema, so there is no second source of truth.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from ..problems import Problems
@@ -23,6 +24,25 @@ _TYPE_NAMES = {
     "mapping": "a mapping of keys",
     "any": "a value",
 }
+
+
+# Whole numbers (and, where a number is asked, decimals with ``٫`` or ``.``) in Arabic-Indic (٠-٩) or
+# Persian (۰-۹) digits: YAML reads them as text; a Persian or Arabic author writes ``duration_minutes: ۴۵``.
+NATIVE_DIGITS = str.maketrans({0x0660 + d: str(d) for d in range(10)} | {0x06F0 + d: str(d) for d in range(10)} | {0x066B: "."})
+_NATIVE_WHOLE = re.compile(r"[+-]?[0-9]+")
+_NATIVE_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def native_number(value, kind: str):
+    """``value`` as a number when it is text in Arabic-Indic or Persian digits that ``kind`` asks for, else itself."""
+    if kind not in ("integer", "number") or not isinstance(value, str) or value == value.translate(NATIVE_DIGITS):
+        return value
+    text = value.strip().translate(NATIVE_DIGITS)
+    if _NATIVE_WHOLE.fullmatch(text):
+        return int(text)
+    if kind == "number" and _NATIVE_DECIMAL.fullmatch(text) and len(text) <= 30:
+        return float(text)
+    return value
 
 
 @dataclass(frozen=True)
@@ -83,6 +103,9 @@ def check_mapping(data, spec: dict[str, Key], problems: Problems, what: str, lin
         if name not in spec:
             problems.unknown_key(key_line(data, name), name, list(spec))
             continue
+        converted = native_number(value, spec[name].kind)
+        if converted is not value:
+            data[name] = value = converted
         _check_value(data, name, value, spec[name], problems)
     return True
 

@@ -27,6 +27,9 @@ COURSE = {
     "modules": Key("string-list", description="Ordered module ids (file names without .md); default: file-name order"),
     "version": Key("any", description="Version of the course, shown in the footer"),
     "paper_size": Key("string", description="A4 (default) or Letter (extension)"),
+    "interface": Key(
+        "mapping", description="Interface string id -> the text to show instead of the catalogue's (ids: docs/course-format.md)"
+    ),
 }
 
 MODULE = {

@@ -64,7 +64,7 @@ def course_scos(course: Course) -> list[Sco]:
 
 def sco_title(course: Course, sco: Sco) -> str:
     """The module's title as the site shows it: "Module 2: ..." in the course's language."""
-    label = translations(course.language).gettext("Module %(n)s") % {"n": sco.number}
+    label = translations(course.language, course.interface).gettext("Module %(n)s") % {"n": sco.number}
     return f"{label}: {sco.module.title}"
 
 
@@ -78,7 +78,7 @@ def runtime_config(course: Course, sco: Sco, version: str) -> dict:
 
 
 def launch_page(course: Course, sco: Sco, version: str) -> bytes:
-    template = environment(course.language).get_template("scorm/sco.html")
+    template = environment(course.language, course.interface).get_template("scorm/sco.html")
     page = template.render(course=course, module=sco.module, title=sco_title(course, sco), config=runtime_config(course, sco, version))
     return page.encode("utf-8")
 

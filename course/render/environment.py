@@ -8,7 +8,8 @@ import sys
 import jinja2
 from markupsafe import Markup
 
-from ..model import ABJAD_LETTERS, letter, text_direction
+from ..grading.rules import decimal_comma
+from ..model import letter, option_labels
 from ..usercache import user_cache
 from . import TEMPLATES
 from .i18n import translations
@@ -18,15 +19,23 @@ ASSETS = TEMPLATES / "assets"
 
 
 def display_letter(index: int, language: str) -> str:
-    """The label shown for the n-th option: abjad in Arabic, a b c otherwise."""
-    if text_direction(language) == "rtl" and language.split("-")[0] == "ar" and index < len(ABJAD_LETTERS):
-        return ABJAD_LETTERS[index]
+    """The label shown for the n-th option: by the language's script (أ ب ج, الف ب ج), else a b c."""
+    labels = option_labels(language)
+    if labels is not None and index < len(labels):
+        return labels[index]
     return letter(index)
 
 
-def number(value) -> str:
-    """Display a score: at most 2 decimals, no needless zeros."""
-    return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+def number(value, language: str | None = None) -> str:
+    """Display a score: at most 2 decimals, no needless zeros; a decimal comma where the language writes one."""
+    text = f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if language and decimal_comma(language) else text
+
+
+def decimal(value, language: str | None = None) -> str:
+    """A number of the course as written (no rounding), with a decimal comma where the language writes one (3,5)."""
+    text = str(value)
+    return text.replace(".", ",") if language and decimal_comma(language) else text
 
 
 def _plain_gettext(catalog) -> dict:
@@ -83,7 +92,8 @@ def template_cache() -> jinja2.BytecodeCache | None:
 
 
 @functools.cache
-def environment(language: str) -> jinja2.Environment:
+def environment(language: str, interface: tuple[tuple[str, str], ...] = ()) -> jinja2.Environment:
+    """The templates in ``language``, under the course's own words (course.yaml ``interface``)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         bytecode_cache=template_cache(),
@@ -92,11 +102,14 @@ def environment(language: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)
-    env.globals.update(_plain_gettext(translations(language)))
+    catalog = translations(language, interface)
+    env.install_gettext_translations(catalog, newstyle=True)
+    env.globals.update(_plain_gettext(catalog))
+    env.globals["colon"] = catalog.gettext(":")  # after a label: French puts a no-break space before it
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     env.filters["slug"] = slug
-    env.filters["number"] = number
+    env.filters["number"] = lambda value: number(value, language)
+    env.filters["decimal"] = lambda value: decimal(value, language)
     env.globals["display_letter"] = lambda index: display_letter(index, language)
     env.globals["letter"] = letter
     return env

@@ -830,7 +830,7 @@ def test_arabic_quiz_marks_direction_in_every_format(tmp_path, arabic):
     for element in moodle.values():
         assert element.findtext("questiontext/text").startswith('<div dir="rtl">')
     assert all(a.findtext("text").startswith('<span dir="rtl">') for a in moodle["q1"].findall("answer"))
-    assert moodle["q7"].find("subquestion").findtext("text") == '<span dir="rtl">الموضع 1</span>'
+    assert moodle["q7"].find("subquestion").findtext("text") == '<span dir="rtl">المرتبة 1</span>'
     gift = export(arabic, tmp_path, "gift").read_text(encoding="utf-8")
     assert gift.count('[html]<div dir\\="rtl">') == len(arabic.quizzes[0].questions)
 

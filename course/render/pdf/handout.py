@@ -56,7 +56,7 @@ class PdfRenderer:
 
     def __init__(self, course: Course, paper_size: str | None = None):
         self.course, self.paper_size = course, paper_size
-        self.env = environment(course.language)
+        self.env = environment(course.language, course.interface)
         self.font_config = FontConfiguration()
         self.fetcher = RecordingFetcher([course.root, TEMPLATES, FONT_DIR], course.root)
         fonts_css = self.env.get_template("pdf/fonts.css").render(faces=font_faces(), paper_size=paper_size or course.paper_size)

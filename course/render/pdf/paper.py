@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...grading.versions import Version, version_count, version_letters
-from ...model import Course, Question, Quiz, letter, letter_index
-from ..environment import TEMPLATES, display_letter
+from ...model import Course, Question, Quiz, letter, letter_index, option_labels
+from ..environment import TEMPLATES, decimal, display_letter
 from ..i18n import translate
 
 if TYPE_CHECKING:  # WeasyPrint is imported only where PDFs are laid out
@@ -71,8 +71,8 @@ class PrintedVersion:
 
 
 def version_label(letter_: str, language: str) -> str:
-    """A version letter as the sheet prints it: abjad in Arabic (أ ب ج...), A B C otherwise."""
-    return display_letter(ord(letter_) - ord("A"), language).upper() if language.split("-")[0] == "ar" else letter_
+    """A version letter as the sheet prints it: by the script's labels (أ ب ج..., الف ب ج...), A B C otherwise."""
+    return display_letter(ord(letter_) - ord("A"), language) if option_labels(language) else letter_
 
 
 def write_quiz_paper(renderer: PdfRenderer, quiz: Quiz, which: int, target: Path) -> dict:
@@ -116,15 +116,15 @@ def marking_grid(course: Course, quiz: Quiz, printed: PrintedVersion | None = No
     printed = printed or PrintedVersion(quiz, "A", course.language)
     rows = []
     for number, question in enumerate(printed.questions, start=1):
-        name = translate(course.language, TYPE_NAMES[question.type])
-        answer = right_answer(course.language, question, printed)
+        name = translate(course.language, TYPE_NAMES[question.type], interface=course.interface)
+        answer = right_answer(course.language, question, printed, course.interface)
         rows.append({"number": number, "id": question.id, "type": name, "answer": answer, "points": question.points})
     return rows
 
 
-def right_answer(language: str, question: Question, printed: PrintedVersion | None = None) -> str:
+def right_answer(language: str, question: Question, printed: PrintedVersion | None = None, interface: tuple = ()) -> str:
     """The right answer in a few characters, with the letters the sheet (of ``printed``'s version) shows."""
-    separator = translate(language, ", ")
+    separator = translate(language, ", ", interface=interface)
 
     def label(file_index: int) -> str:
         return printed.shown(question, file_index) if printed is not None else display_letter(file_index, language)
@@ -133,11 +133,12 @@ def right_answer(language: str, question: Question, printed: PrintedVersion | No
         shown = sorted((label(i) for i, option in enumerate(question.options) if option.correct), key=_position(question, printed))
         return separator.join(shown)
     if question.type == "true_false":
-        return translate(language, "True" if question.answer else "False")
+        return translate(language, "True" if question.answer else "False", interface=interface)
     if question.type == "short":
         return " / ".join(question.answers)
     if question.type == "numeric":
-        return f"{question.answer} ± {question.tolerance}" if question.tolerance else str(question.answer)
+        value = decimal(question.answer, language)
+        return f"{value} ± {decimal(question.tolerance, language)}" if question.tolerance else value
     labels = [label(letter_index(key)) for key in question.answer]
     if question.type == "matching":
         return separator.join(f"{n}: {label}" for n, label in enumerate(labels, start=1))

@@ -43,7 +43,7 @@ class Page:
 
 
 def render(course: Course, page: Page) -> str:
-    env = environment(course.language)
+    env = environment(course.language, course.interface)
     if page.what == "index":
         return env.get_template("site/index.html").render(course=course, root="", page="index", pdfs={"book": page.target})
     if page.what == "glossary":
@@ -57,7 +57,7 @@ def render(course: Course, page: Page) -> str:
 
 def warm(course: Course) -> None:
     """Load the site's templates and the course's catalogs (before the site workers are forked, so they have them)."""
-    env = environment(course.language)
+    env = environment(course.language, course.interface)
     for name in ("site/index.html", "site/glossary.html", "site/module.html", "site/quiz.html"):
         env.get_template(name)
 

@@ -44,7 +44,7 @@ SCRIPT_MESSAGES = {
 def page_data(course: Course, quiz: Quiz) -> dict:
     """What quiz.js reads from the page's JSON block."""
     questions = [question.to_dict() for question in quiz.questions]
-    gettext = translations(course.language).gettext
+    gettext = translations(course.language, course.interface).gettext
     return {
         "id": quiz.id,
         "pass_mark": quiz.pass_mark,

@@ -80,7 +80,7 @@
   function refusal(response, body) {
     if (body && (body.state === "closed" || body.state === "not_open")) return messages[body.state];
     if (response.status === 409 && body && body.attempts_left === 0) return messages.no_attempts;
-    return format(messages.not_saved, { reason: (body && body.error) || String(response.status) });
+    return format(messages.not_saved, { reason: (body && (body.message || body.error)) || String(response.status) });
   }
 
   function forgetOtherLearner(learnerId) {

@@ -85,7 +85,8 @@
   }
 
   function shown(value) {
-    return String(Number(value.toFixed(2)));
+    const text = String(Number(value.toFixed(2)));
+    return quiz.reading && quiz.reading.decimal_comma ? text.replace(".", ",") : text;
   }
 
   function letterAt(index) {
