@@ -18,7 +18,7 @@ import jinja2
 
 from ..load.course import well_formed_tag
 from ..problems import CourseError, Problem
-from ..render.i18n import translations
+from ..render.i18n import source_translations
 from ..resources import TEMPLATES
 from .course_yaml import scalar
 
@@ -72,6 +72,6 @@ def _environment(language: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(source_translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["yaml"] = scalar
     return env

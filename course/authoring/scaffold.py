@@ -19,7 +19,7 @@ import jinja2
 from ..load import specs
 from ..load.yamlfile import parse_yaml, read_text
 from ..problems import CourseError, Problem, Problems
-from ..render.i18n import translations
+from ..render.i18n import source_translations
 from ..resources import SCHEMAS, TEMPLATES
 from .course_yaml import ListingError, add_module, scalar
 
@@ -139,7 +139,7 @@ def _environment(language: str) -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(source_translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["yaml"] = scalar
     return env
 

@@ -146,6 +146,10 @@ def _describe(value) -> str:
     return f"`{str(value).lower() if isinstance(value, bool) else value}`"
 
 
+# Strings only an author sees (the skeletons `new` writes), never part of a built course.
+AUTHOR_ONLY = ("scaffold.",)
+
+
 def fallback_warning(language: str, given: tuple[tuple[str, str], ...]) -> str | None:
     """The warning for the strings that fall back to English in this language, or None when there are none."""
     code = primary(language)
@@ -153,7 +157,7 @@ def fallback_warning(language: str, given: tuple[tuple[str, str], ...]) -> str |
         return None
     done = translated(code)
     overridden = {key for key, _ in given}
-    missing = [key for key, msgid in registry().items() if msgid not in done and key not in overridden]
+    missing = [key for key, msgid in registry().items() if msgid not in done and key not in overridden and not key.startswith(AUTHOR_ONLY)]
     if not missing:
         return None
     why = "" if done else f"the engine has no interface catalogue for `{code}`: "

@@ -37,6 +37,12 @@ def translations(language: str, interface: tuple[tuple[str, str], ...] = ()) -> 
     return catalogs(language, (LOCALE_DIR,), interface)
 
 
+@functools.cache
+def source_translations(language: str) -> gettext.NullTranslations:
+    """The language's catalogs as they are, for files an author edits (scaffolds): no isolates around English left over."""
+    return _merged(language, (LOCALE_DIR,))
+
+
 class Overrides(gettext.NullTranslations):
     """A course's own words (course.yaml ``interface``), asked first; the catalogs answer the rest."""
 
