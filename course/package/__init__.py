@@ -55,4 +55,4 @@ def export_all(course: Course, out_dir: Path, names: list[str] | None = None) ->
 
 
 # The built-in exporters register themselves on import.
-from . import gift, moodle, qti, scorm  # noqa: E402,F401
+from . import gift, moodle, qti, qti12, scorm  # noqa: E402,F401
