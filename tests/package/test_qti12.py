@@ -365,3 +365,25 @@ def test_every_shipped_quiz_converts_in_canvas_with_its_points(tmp_path):
         check_valid(package, tmp_path)
         read = canvas_questions(canvas_convert(package, tmp_path / quiz.id))
         assert [read[f"{quiz.id}-{q.id}"]["points"] for q in quiz.questions] == [q.points for q in quiz.questions]
+
+
+# == Canvas on the QTI 2.1 package ============================================
+
+
+def test_canvas_makes_a_quiz_of_the_arabic_qti2_package_with_every_questions_points(tmp_path, arabic):
+    """qti_exporter ``Qti.convert_assessments`` takes only ``imsqti_test_xmlv2p1`` resources (a 2.2 test was
+    never a quiz); ``AssessmentTestConverter#process_question`` reads points only from ``assessmentItemRef/weight``;
+    ``get_feedback`` keeps modal feedback named ``general_…`` as the question's general feedback."""
+    package = EXPORTERS["qti"](arabic, tmp_path)[0].path
+    with zipfile.ZipFile(package) as archive:
+        manifest = etree.fromstring(archive.read("imsmanifest.xml"))
+        tests = [r for r in find_all(manifest, "resource") if r.get("type") == "imsqti_test_xmlv2p1"]
+        assert len(tests) == 1
+        test = etree.fromstring(archive.read(tests[0].get("href")))
+        weights = {ref.get("identifier"): float(find_all(ref, "weight")[0].get("value")) for ref in find_all(test, "assessmentItemRef")}
+        quiz = arabic.quizzes[0]
+        assert weights == {f"item-{quiz.id}-{q.id}": q.points for q in quiz.questions}
+        for q in quiz.questions:
+            item = etree.fromstring(archive.read(f"items/{q.id}.xml"))
+            modals = {m.get("identifier") for m in find_all(item, "modalFeedback")}
+            assert ("general_fb" in modals) == bool(q.explanation)
