@@ -55,4 +55,11 @@ def export_all(course: Course, out_dir: Path, names: list[str] | None = None) ->
 
 
 # The built-in exporters register themselves on import.
-from . import gift, moodle, qti, qti12, scorm  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    common_cartridge,  # noqa: E402,F401  (course packages after SCORM's)
+    gift,
+    moodle,
+    qti,
+    qti12,
+    scorm,
+)

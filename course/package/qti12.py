@@ -147,7 +147,7 @@ def multiple(item: Item) -> None:
 @builds("true_false")
 def true_false(item: Item) -> None:
     words = labels.true_false(item.language)
-    item.responses.append(choices([("true", words[0]), ("false", words[1])], "Single", False))
+    item.responses.append(choices([("true", item.option_html(words[0])), ("false", item.option_html(words[1]))], "Single", False))
     right = "true" if item.question.answer else "false"
     item.conditions.append(Q.respcondition(Q.conditionvar(Q.varequal(right, respident=RESPONSE)), score(100), **{"continue": "No"}))
 

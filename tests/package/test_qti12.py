@@ -126,7 +126,10 @@ def test_every_qti12_package_is_valid_against_the_ims_dtd_and_cp_schema(tmp_path
 
 def canvas_convert(package: Path, tmp: Path) -> Path:
     """Run Canvas's QTI 1.2 -> 2.1 converter as Canvas runs it (qti_exporter ``Qti.get_conversion_command``)."""
-    source, target = unpack(package, tmp / "in"), tmp / "out"
+    return run_converter(unpack(package, tmp / "in"), tmp / "out")
+
+
+def run_converter(source: Path, target: Path) -> Path:
     run = subprocess.run(
         [sys.executable, str(TOOL), "--ucvars", "--nogui", "--overwrite", f"--cpout={target}", str(source)],
         cwd=TOOL.parent,
@@ -250,7 +253,16 @@ def canvas_questions(converted: Path) -> dict[str, dict]:
             "neutral_comments": modal_texts(doc).get("general_fb"),  # get_feedback: /general_|_all/
             "text": "".join(find_all(doc, "itemBody")[0].itertext()),
         }
-        READERS[question_type](doc, question)
+        if question_type is None:  # a Common Cartridge item: routed by its interaction (create_instructure_question)
+            interaction = "".join(find_all(resource, "interactionType")[0].itertext()).strip()
+            question_type = "short_answer_question" if interaction == "extendedTextInteraction" else "choice"
+        if question_type == "choice":  # ChoiceInteraction#set_question_type: one right answer or several
+            read_choice(doc, question)
+            right = sum(a["weight"] == 100 for a in question["answers"].values())
+            question_type = "multiple_choice_question" if right == 1 else "multiple_answers_question"
+        else:
+            READERS[question_type](doc, question)
+        question["type"] = question_type
         questions[resource.get("identifier")] = question
     return questions
 
@@ -312,7 +324,7 @@ def canvas_score(question: Question, read: dict, response) -> float:
     if response in (None, "", []):
         return 0.0
     if kind in ("multiple_choice_question", "true_false_question"):
-        chosen = response if kind == "multiple_choice_question" else ("true" if response else "false")
+        chosen = ("true" if response else "false") if question.type == "true_false" else response
         return points if answers.get(chosen, {}).get("weight") == 100 else 0.0
     if kind == "multiple_answers_question":
         right = {k for k, a in answers.items() if a["weight"] == 100}
