@@ -113,8 +113,15 @@ def feedback_parts(E: ElementMaker, course: Course, question: Question, parts: P
     """Outcomes, rules and modal feedback for option feedback and the explanation."""
     outcomes, rules, modals = [], [], []
     if parts.feedback:
-        outcomes.append(outcome(E, "FEEDBACK", "identifier", parts.feedback_cardinality))
-        rules.append(E.setOutcomeValue(E.variable(identifier="RESPONSE"), identifier="FEEDBACK"))
+        # One condition per option with feedback, adding its identifier to FEEDBACK: the form Canvas's
+        # importer reads (get_feedback_id), and plain QTI for every other player.
+        outcomes.append(outcome(E, "FEEDBACK", "identifier", "multiple"))
+        for key in parts.feedback:
+            chosen = E.baseValue(key, baseType="identifier")
+            response = E.variable(identifier="RESPONSE")
+            test = E.member(chosen, response) if parts.feedback_cardinality == "multiple" else E.match(response, chosen)
+            add = E.setOutcomeValue(E.multiple(E.variable(identifier="FEEDBACK"), E.baseValue(key, baseType="identifier")), identifier="FEEDBACK")
+            rules.append(E.responseCondition(E.responseIf(test, add)))
         modals += [modal(E, course, "FEEDBACK", key, text, namespace) for key, text in parts.feedback.items()]
     if question.explanation:
         outcomes.append(outcome(E, "EXPLANATION", "identifier"))

@@ -249,7 +249,13 @@ EXPRESSIONS = {
     "sum": _null_safe(lambda node, *values: sum(values)),
     "index": _null_safe(lambda node, v: v[int(node.get("n")) - 1] if len(v) >= int(node.get("n")) else None),
     "mapResponse": _map_response,
+    "member": _null_safe(lambda node, a, b: a in b),
+    "multiple": lambda node, env, item: frozenset(v for c in node for v in _as_set(evaluate(c, env, item))),
 }
+
+
+def _as_set(value) -> frozenset:
+    return frozenset() if value is None else value if isinstance(value, frozenset) else frozenset([value])
 
 
 def evaluate(node, env, item):

@@ -389,7 +389,8 @@ def test_every_shipped_quiz_converts_in_canvas_with_its_points(tmp_path):
 def test_canvas_makes_a_quiz_of_the_arabic_qti2_package_with_every_questions_points(tmp_path, arabic):
     """qti_exporter ``Qti.convert_assessments`` takes only ``imsqti_test_xmlv2p1`` resources (a 2.2 test was
     never a quiz); ``AssessmentTestConverter#process_question`` reads points only from ``assessmentItemRef/weight``;
-    ``get_feedback`` keeps modal feedback named ``general_…`` as the question's general feedback."""
+    ``get_feedback`` keeps modal feedback named ``general_…`` as the question's general feedback; an option's
+    feedback is attached when a condition on that option adds its identifier to FEEDBACK."""
     package = EXPORTERS["qti"](arabic, tmp_path)[0].path
     with zipfile.ZipFile(package) as archive:
         manifest = etree.fromstring(archive.read("imsmanifest.xml"))
@@ -403,3 +404,8 @@ def test_canvas_makes_a_quiz_of_the_arabic_qti2_package_with_every_questions_poi
             item = etree.fromstring(archive.read(f"items/{q.id}.xml"))
             modals = {m.get("identifier") for m in find_all(item, "modalFeedback")}
             assert ("general_fb" in modals) == bool(q.explanation)
+            if q.type in ("single", "multiple"):  # ChoiceInteraction: get_feedback_id + attach_feedback_values
+                read: dict = {}
+                read_choice(item, read)
+                for i, option in enumerate(q.options):
+                    assert bool(read["answers"][letter(i)].get("comments")) == bool(option.feedback), (q.id, letter(i))
