@@ -120,7 +120,8 @@ def feedback_parts(E: ElementMaker, course: Course, question: Question, parts: P
             chosen = E.baseValue(key, baseType="identifier")
             response = E.variable(identifier="RESPONSE")
             test = E.member(chosen, response) if parts.feedback_cardinality == "multiple" else E.match(response, chosen)
-            add = E.setOutcomeValue(E.multiple(E.variable(identifier="FEEDBACK"), E.baseValue(key, baseType="identifier")), identifier="FEEDBACK")
+            added = E.multiple(E.variable(identifier="FEEDBACK"), E.baseValue(key, baseType="identifier"))
+            add = E.setOutcomeValue(added, identifier="FEEDBACK")
             rules.append(E.responseCondition(E.responseIf(test, add)))
         modals += [modal(E, course, "FEEDBACK", key, text, namespace) for key, text in parts.feedback.items()]
     if question.explanation:
