@@ -247,7 +247,9 @@ class Lms:
         with urllib.request.urlopen(request, timeout=30) as answer:
             assert answer.status == 200
 
-    def launch_url(self, rel: str, activity: str, actor: dict, registration: str, mastery: float) -> tuple[str, str]:
+    def launch_url(
+        self, rel: str, activity: str, actor: dict, registration: str, mastery: float | None, move_on: str = "Passed"
+    ) -> tuple[str, str]:
         session = str(uuid.uuid4())
         template = {"contextActivities": {"grouping": [{"id": activity, "objectType": "Activity"}]}, "extensions": {SESSION: session}}
         self.put_state(
@@ -278,7 +280,7 @@ class Lms:
                     SESSION: session,
                     "https://w3id.org/xapi/cmi5/context/extensions/launchmode": "Normal",
                     "https://w3id.org/xapi/cmi5/context/extensions/launchurl": self.base + "content/" + rel,
-                    "https://w3id.org/xapi/cmi5/context/extensions/moveon": "Passed",
+                    "https://w3id.org/xapi/cmi5/context/extensions/moveon": move_on,
                 },
             },
             "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
@@ -400,5 +402,28 @@ def test_a_launched_quiz_sends_the_cmi5_statements_to_a_real_lrs_and_resumes(ral
         restored = page.evaluate("window.CourseQuiz.getResponses()")
         assert {k: restored[k] for k in responses} == responses
         page.close()
+
+        # a module AU: completed once the learner has reached the end of the page
+        module = english.modules[0]
+        module_activity = f"{course_iri(english)}/modules/{module.id}"
+        other = str(uuid.uuid4())
+        url, module_session = lms.launch_url(f"modules/{module.id}.html", module_activity, actor, other, None, "Completed")
+        page = browser.new_page()
+        page.set_viewport_size({"width": 800, "height": 400})
+        page.goto(url)
+        page.wait_for_function("window.CourseCmi5 && (window.CourseCmi5.ready || window.CourseCmi5.error)")
+        page.wait_for_timeout(500)
+        assert [s["verb"]["id"][len(VERB) :] for s in statements_of(ralph, other)] == ["launched", "initialized"], (
+            "not completed before the end is seen"
+        )
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        wait_for(lambda: any(s["verb"]["id"] == VERB + "completed" for s in statements_of(ralph, other)))
+        page.goto("about:blank")
+        page.close()
+        wait_for(lambda: any(s["verb"]["id"] == VERB + "terminated" for s in statements_of(ralph, other)))
+        found = statements_of(ralph, other)
+        assert [s["verb"]["id"][len(VERB) :] for s in found] == ["launched", "initialized", "completed", "terminated"]
+        assert all(s["context"]["extensions"][SESSION] == module_session and s["object"]["id"] == module_activity for s in found)
+        assert found[2]["result"]["completion"] is True
     finally:
         lms.close()
