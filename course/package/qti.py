@@ -172,7 +172,8 @@ def test_document(course: Course, quiz: Quiz, version: QtiVersion) -> etree._Ele
         E.assessmentItemRef(E.weight(identifier="WEIGHT", value=number(q.points)), identifier=item_identifier(quiz, q), href=item_href(q))
         for q in quiz.questions
     ]
-    section = E.assessmentSection(*refs, identifier=f"section-{quiz.id}", title=quiz.title, visible="true")
+    # visible="false": the test has one section, and Canvas makes a visible section's title an extra text-only "question"
+    section = E.assessmentSection(*refs, identifier=f"section-{quiz.id}", title=quiz.title, visible="false")
     part = E.testPart(section, identifier=f"part-{quiz.id}", navigationMode="nonlinear", submissionMode="simultaneous")
     test = E.assessmentTest(
         outcome(E, "SCORE", "float", default="0"),

@@ -398,6 +398,8 @@ def test_canvas_makes_a_quiz_of_the_arabic_qti2_package_with_every_questions_poi
         assert len(tests) == 1
         test = etree.fromstring(archive.read(tests[0].get("href")))
         weights = {ref.get("identifier"): float(find_all(ref, "weight")[0].get("value")) for ref in find_all(test, "assessmentItemRef")}
+        # process_section: a visible section's title becomes an extra text-only question
+        assert all(section.get("visible") == "false" for section in find_all(test, "assessmentSection"))
         quiz = arabic.quizzes[0]
         assert weights == {f"item-{quiz.id}-{q.id}": q.points for q in quiz.questions}
         for q in quiz.questions:
