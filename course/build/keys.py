@@ -37,7 +37,7 @@ from ..render.fonts import font_files
 from ..render.site.pages import Link, link
 
 # Exporters whose every file is one quiz's, made from that quiz and the course settings.
-QUIZ_EXPORTERS = frozenset({"qti", "moodle-xml", "gift"})
+QUIZ_EXPORTERS = frozenset({"qti", "qti12", "moodle-xml", "gift"})
 SETTINGS = ("title", "subtitle", "organisation", "description", "version", "language", "interface")
 PDF_STYLE = ("pdf/fonts.css", "pdf/print.css")
 

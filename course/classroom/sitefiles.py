@@ -36,7 +36,7 @@ from ..problems import CourseError, Problem
 LEARNER_KINDS = frozenset(
     {"site-index", "glossary-html", "module-html", "module-asset", "asset", "font", "module-pdf", "course-pdf", "quiz-sheet-pdf"}
 )
-TRAINER_KINDS = frozenset({"quiz-key-pdf", "qti", "moodle-xml", "gift", "scorm12", "scorm2004"})
+TRAINER_KINDS = frozenset({"quiz-key-pdf", "qti", "qti12", "moodle-xml", "gift", "scorm12", "scorm2004", "imscc", "imscc11", "cmi5"})
 
 
 @dataclass(frozen=True)

@@ -54,5 +54,9 @@ def export_all(course: Course, out_dir: Path, names: list[str] | None = None) ->
     return written
 
 
-# The built-in exporters register themselves on import.
-from . import gift, moodle, qti, scorm  # noqa: E402,F401
+# The built-in exporters register themselves on import, in this order (the registry's):
+# the quiz exports and SCORM first, then the Common Cartridge and cmi5 packages.
+# isort: off
+from . import gift, moodle, qti, qti12, scorm  # noqa: E402,F401
+from . import common_cartridge, cmi5  # noqa: E402,F401
+# isort: on

@@ -1,9 +1,21 @@
-"""Moodle XML: one ``<quiz-id>.moodle.xml`` per quiz, for Question bank > Import.
+"""Moodle XML: ``<quiz-id>.moodle.xml`` per quiz, for Question bank > Import.
 
 Each question type maps to Moodle's nearest native type (``MAPPINGS``), with
 the question's points as its default mark, per-option feedback, and the
 explanation as general feedback. Prompts are HTML converted from Markdown,
 wrapped in ``dir="rtl"`` for right-to-left courses. Built with lxml.
+
+Ordering questions are Moodle's own Ordering type (``qtype_ordering``, part
+of Moodle since 4.4, a plugin before), graded by absolute position: the same
+rule as the course. For a Moodle older than 4.4 without that plugin, a quiz
+with ordering questions also gets ``<quiz-id>.moodle-pre44.xml``, where they
+are matching questions of positions ("Position 1" -> the item), which every
+Moodle has and which grade the same way (``ordering="matching"``).
+
+A question bank has no quiz settings, so the quiz's pass mark cannot be
+imported as the quiz's Grade to pass; it is written where Moodle XML can hold
+it, the category's description (``<info>``, shown in the question bank), in
+points and percent, for the teacher to set.
 """
 
 from __future__ import annotations
@@ -16,6 +28,7 @@ from lxml import etree
 from lxml.builder import E
 
 from ..model import Course, Option, Question, Quiz, letter_index
+from ..render.i18n import translate
 from . import Written, exporter, labels, lms_dir
 from .answers import accepted_answers
 from .markup import block_html, inline_html, number, plain
@@ -52,6 +65,7 @@ class Target:
     direction: str
     language: str
     shuffle: bool
+    ordering: str = "native"  # or "matching": positions matched to items, for Moodle before 4.4 without qtype_ordering
 
 
 def nearest_fraction(value: float) -> float:
@@ -170,8 +184,24 @@ def matching(question: Question, target: Target) -> list[etree._Element]:
     return [E.shuffleanswers(flag(target.shuffle)), *pairs, *distractors]
 
 
-@maps("ordering", "matching")
+@maps("ordering", "ordering")
 def ordering(question: Question, target: Target) -> list[etree._Element]:
+    """qtype_ordering: the items in their right order, every one shown, graded by absolute position (right places / items)."""
+    if target.ordering == "matching":
+        return ordering_as_matching(question, target)
+    settings = [
+        E.layouttype("VERTICAL"),
+        E.selecttype("ALL"),
+        E.selectcount(str(len(question.items))),
+        E.gradingtype("ABSOLUTE_POSITION"),
+        E.showgrading("SHOW"),
+        E.numberingstyle("none"),
+    ]
+    items = [question.items[letter_index(a)] for a in question.answer]
+    return settings + [answer(str(n), inline_html(text, target.direction)) for n, text in enumerate(items, start=1)]
+
+
+def ordering_as_matching(question: Question, target: Target) -> list[etree._Element]:
     """Positions 1..n as the prompts, the items as the choices: graded per position."""
     places = [
         subquestion(inline_html(labels.position(target.language, n), target.direction), plain(question.items[letter_index(a)]))
@@ -183,13 +213,19 @@ def ordering(question: Question, target: Target) -> list[etree._Element]:
 # -- the file
 
 
-def category(quiz: Quiz) -> etree._Element:
+def category(course: Course, quiz: Quiz) -> etree._Element:
+    """The quiz's category, its description holding the pass mark (a question bank has no Grade to pass)."""
     path = "$course$/" + quiz.title.replace("/", "//")
-    return E.question(E.category(E.text(path)), type="category")
+    needed = number(round(quiz.max_points * quiz.pass_mark / 100, 2))
+    words = translate(course.language, "Grade to pass: %(points)s of %(total)s points (%(percent)s %%).")
+    info = words % {"points": needed, "total": number(quiz.max_points), "percent": number(quiz.pass_mark)}
+    return E.question(E.category(E.text(path)), text_field("info", block_html(info, course.direction)), type="category")
 
 
 def question_element(quiz: Quiz, question: Question, target: Target) -> etree._Element:
     qtype, build = MAPPINGS[question.type]
+    if question.type == "ordering" and target.ordering == "matching":
+        qtype = "matching"
     return E.question(
         E.name(E.text(str(question.id))),
         text_field("questiontext", block_html(question.prompt, target.direction)),
@@ -203,19 +239,28 @@ def question_element(quiz: Quiz, question: Question, target: Target) -> etree._E
     )
 
 
-def quiz_document(course: Course, quiz: Quiz) -> etree._Element:
-    target = Target(course.direction, course.language, quiz.shuffle)
-    return E.quiz(category(quiz), *(question_element(quiz, q, target) for q in quiz.questions))
+def quiz_document(course: Course, quiz: Quiz, ordering: str = "native") -> etree._Element:
+    target = Target(course.direction, course.language, quiz.shuffle, ordering)
+    return E.quiz(category(course, quiz), *(question_element(quiz, q, target) for q in quiz.questions))
 
 
-def write_quiz(course: Course, quiz: Quiz, folder: Path) -> Written:
-    path = folder / f"{quiz.id}.moodle.xml"
-    tree = etree.ElementTree(quiz_document(course, quiz))
+SUFFIXES = {"native": ".moodle.xml", "matching": ".moodle-pre44.xml"}
+
+
+def write_quiz(course: Course, quiz: Quiz, folder: Path, ordering: str = "native") -> Written:
+    path = folder / f"{quiz.id}{SUFFIXES[ordering]}"
+    tree = etree.ElementTree(quiz_document(course, quiz, ordering))
     tree.write(str(path), encoding="UTF-8", xml_declaration=True, pretty_print=True)
     return Written(path, "moodle-xml", quiz.id)
 
 
 @exporter("moodle-xml")
 def export_moodle(course: Course, out_dir: Path) -> list[Written]:
+    """Per quiz: the Moodle XML file, and the one for Moodle before 4.4 if the quiz has ordering questions."""
     folder = lms_dir(out_dir)
-    return [write_quiz(course, quiz, folder) for quiz in course.quizzes]
+    written = []
+    for quiz in course.quizzes:
+        written.append(write_quiz(course, quiz, folder))
+        if any(q.type == "ordering" for q in quiz.questions):
+            written.append(write_quiz(course, quiz, folder, "matching"))
+    return written

@@ -2,9 +2,21 @@
 
 The package holds ``imsmanifest.xml``, an ``assessmentTest`` for the quiz
 (``<quiz-id>.xml``) and one ``assessmentItem`` per question (``items/``).
-Left-to-right courses get QTI 2.1, the version most platforms import;
-right-to-left courses get QTI 2.2, the first version whose body elements may
-carry ``dir``: their item bodies and feedback sit in a ``<div dir="rtl">``.
+Every course gets QTI 2.1: it is the version most platforms import, and the
+only one Canvas turns into a quiz (its importer builds quizzes from
+``imsqti_test_xmlv2p1`` resources only). The one QTI 2.2 feature the engine
+ever used is ``dir`` on body elements; QTI 2.1 has no ``dir``, so a
+right-to-left course's items carry their direction through ``xml:lang``
+(on the item and on every body ``div``), and the packages that keep ``dir``
+for Canvas are QTI 1.2 and Common Cartridge, whose texts are HTML.
+``QTI22`` stays available for a platform that wants it.
+
+For Canvas's QTI 2.x importer (canvas-lms ``qti_exporter``) each
+``assessmentItemRef`` carries the question's points as ``weight`` (Canvas
+reads no other points from QTI 2.x), and the explanation's ``modalFeedback``
+is ``general_fb`` (Canvas keeps feedback whose identifier matches
+``general_``; option feedback ``a``, ``b``... is kept by QTI players, not by
+Canvas: use the QTI 1.2 package there).
 """
 
 from __future__ import annotations
@@ -54,7 +66,7 @@ QTI22 = QtiVersion(
     "http://www.imsglobal.org/xsd/qti/qtiv2p2/qtiv2p2_imscpv1p2_v1p0.xsd",
     "v2p2",
 )
-VERSIONS = {"ltr": QTI21, "rtl": QTI22}
+VERSIONS = {"ltr": QTI21, "rtl": QTI21}
 
 
 def version_for(course: Course) -> QtiVersion:
@@ -72,8 +84,19 @@ def item_href(question: Question) -> str:
 # -- an item
 
 
+EXPLANATION = "general_fb"  # the identifier Canvas keeps as general feedback
+
+
 def body_div(E: ElementMaker, course: Course) -> etree._Element:
-    return E.div(dir="rtl") if course.direction == "rtl" else E.div()
+    """A body ``div``: ``dir="rtl"`` in QTI 2.2, ``xml:lang`` (which QTI 2.1 allows) for a right-to-left course in 2.1."""
+    div = E.div()
+    if course.direction != "rtl":
+        return div
+    if etree.QName(div).namespace == QTI22.namespace:
+        div.set("dir", "rtl")
+    else:
+        div.set(XML_LANG, course.language)
+    return div
 
 
 def outcome(E: ElementMaker, identifier: str, base_type: str, cardinality: str = "single", default: str | None = None):
@@ -90,13 +113,21 @@ def feedback_parts(E: ElementMaker, course: Course, question: Question, parts: P
     """Outcomes, rules and modal feedback for option feedback and the explanation."""
     outcomes, rules, modals = [], [], []
     if parts.feedback:
-        outcomes.append(outcome(E, "FEEDBACK", "identifier", parts.feedback_cardinality))
-        rules.append(E.setOutcomeValue(E.variable(identifier="RESPONSE"), identifier="FEEDBACK"))
+        # One condition per option with feedback, adding its identifier to FEEDBACK: the form Canvas's
+        # importer reads (get_feedback_id), and plain QTI for every other player.
+        outcomes.append(outcome(E, "FEEDBACK", "identifier", "multiple"))
+        for key in parts.feedback:
+            chosen = E.baseValue(key, baseType="identifier")
+            response = E.variable(identifier="RESPONSE")
+            test = E.member(chosen, response) if parts.feedback_cardinality == "multiple" else E.match(response, chosen)
+            added = E.multiple(E.variable(identifier="FEEDBACK"), E.baseValue(key, baseType="identifier"))
+            add = E.setOutcomeValue(added, identifier="FEEDBACK")
+            rules.append(E.responseCondition(E.responseIf(test, add)))
         modals += [modal(E, course, "FEEDBACK", key, text, namespace) for key, text in parts.feedback.items()]
     if question.explanation:
         outcomes.append(outcome(E, "EXPLANATION", "identifier"))
-        rules.append(E.setOutcomeValue(E.baseValue("explanation", baseType="identifier"), identifier="EXPLANATION"))
-        modals.append(modal(E, course, "EXPLANATION", "explanation", question.explanation, namespace))
+        rules.append(E.setOutcomeValue(E.baseValue(EXPLANATION, baseType="identifier"), identifier="EXPLANATION"))
+        modals.append(modal(E, course, "EXPLANATION", EXPLANATION, question.explanation, namespace))
     return outcomes, rules, modals
 
 
@@ -137,8 +168,12 @@ def test_outcome_processing(E: ElementMaker, quiz: Quiz) -> etree._Element:
 
 def test_document(course: Course, quiz: Quiz, version: QtiVersion) -> etree._Element:
     E = version.maker()
-    refs = [E.assessmentItemRef(identifier=item_identifier(quiz, q), href=item_href(q)) for q in quiz.questions]
-    section = E.assessmentSection(*refs, identifier=f"section-{quiz.id}", title=quiz.title, visible="true")
+    refs = [
+        E.assessmentItemRef(E.weight(identifier="WEIGHT", value=number(q.points)), identifier=item_identifier(quiz, q), href=item_href(q))
+        for q in quiz.questions
+    ]
+    # visible="false": the test has one section, and Canvas makes a visible section's title an extra text-only "question"
+    section = E.assessmentSection(*refs, identifier=f"section-{quiz.id}", title=quiz.title, visible="false")
     part = E.testPart(section, identifier=f"part-{quiz.id}", navigationMode="nonlinear", submissionMode="simultaneous")
     test = E.assessmentTest(
         outcome(E, "SCORE", "float", default="0"),

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from course.build.pipeline import BuildOptions, build_course
 from course.classroom import store
 from course.classroom import tables as t
+from course.classroom.sitefiles import TRAINER_KINDS
 from course.classroom.trainers import set_admin, set_password
 from tests.classroom.fixtures import (
     ENGLISH,
@@ -255,9 +256,10 @@ def test_trailing_slash_spelling_of_the_exam_page_gets_the_exam_page(served):
 
 def test_lms_exports_and_answer_key_pdf_are_not_served_to_a_learner(served, full_site):
     for rel, kind in served.room.site_files.kinds.items():
-        if kind in ("gift", "moodle-xml", "qti", "scorm12", "scorm2004", "quiz-key-pdf"):
+        if kind in TRAINER_KINDS:  # every LMS export (QTI 2.1 and 1.2, Moodle XML, GIFT, SCORM, Common Cartridge, cmi5) and the keys
             assert raw(served, "learner", "GET", f"/{rel}")[1] == 404, rel
             assert raw(served, "trainer", "GET", f"/{rel}")[1] == 200, rel
+    assert {"qti", "qti12", "imscc", "imscc11"} <= set(served.room.site_files.kinds.values())
     assert (full_site / "manifest.json").is_file() and raw(served, "learner", "GET", "/manifest.json")[1] == 404
 
 

@@ -22,6 +22,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 from lxml import etree
@@ -31,7 +32,7 @@ from course.load import load_course
 from course.load.quizzes import load_quiz_file
 from course.model import Course, Option, Question, Quiz, letter, letter_index
 from course.package import EXPORTERS, Written, export_all, exporter
-from course.package.markup import block_html, inline_html, plain
+from course.package.markup import block_html, inline_html, number, plain
 from course.package.moodle import FRACTIONS
 from course.package.qti_content import TAGS
 
@@ -248,7 +249,13 @@ EXPRESSIONS = {
     "sum": _null_safe(lambda node, *values: sum(values)),
     "index": _null_safe(lambda node, v: v[int(node.get("n")) - 1] if len(v) >= int(node.get("n")) else None),
     "mapResponse": _map_response,
+    "member": _null_safe(lambda node, a, b: a in b),
+    "multiple": lambda node, env, item: frozenset(v for c in node for v in _as_set(evaluate(c, env, item))),
 }
+
+
+def _as_set(value) -> frozenset:
+    return frozenset() if value is None else value if isinstance(value, frozenset) else frozenset([value])
 
 
 def evaluate(node, env, item):
@@ -345,6 +352,15 @@ def _numerical(element, question, response) -> float:
     return 1.0 if abs(value - answer) <= tolerance + 1e-12 else 0.0  # Moodle widens by PHP's precision
 
 
+def _ordering(element, question, response) -> float:
+    """qtype_ordering, grading type ABSOLUTE_POSITION (question.php): items in their right place / items.
+    The answers are the items in their right order; the response puts item texts in places."""
+    texts = (lxml.html.fragment_fromstring(a.findtext("text"), create_parent="div").text_content() for a in element.findall("answer"))
+    right = [" ".join(text.split()) for text in texts]
+    given = [plain(question.items[letter_index(r)]) if r else None for r in response]
+    return sum(g == r for g, r in zip(given, right, strict=False)) / len(right)
+
+
 def _match(element, question, response) -> float:
     """Right subquestions / subquestions with text; the response picks choice texts."""
     texts = question.choices if question.type == "matching" else question.items
@@ -359,6 +375,7 @@ MOODLE_GRADERS = {
     "shortanswer": _shortanswer,
     "numerical": _numerical,
     "matching": _match,
+    "ordering": _ordering,
 }
 
 
@@ -432,6 +449,12 @@ GIFT_ANSWERS = {
 }
 
 
+def moodle_like_gift(path: Path) -> Path:
+    """The Moodle XML file GIFT matches: GIFT has no ordering type, so a quiz with one compares with the pre-4.4 file."""
+    older = path.with_name(path.name.replace(".moodle.xml", ".moodle-pre44.xml"))
+    return older if older.is_file() else path
+
+
 def moodle_as_gift(element) -> dict:
     """The same fields read from a Moodle XML question, to compare with the GIFT file."""
     qtype = element.get("type")
@@ -455,6 +478,7 @@ MOODLE_AS_GIFT = {
         ],
     },
     "matching": lambda e: {"pairs": [(s.findtext("text") or "", s.findtext("answer/text")) for s in e.findall("subquestion")]},
+    "ordering": lambda e: {"order": [a.findtext("text") for a in e.findall("answer")]},
     "truefalse": lambda e: {"answer": next(a.findtext("text") for a in e.findall("answer") if a.get("fraction") == "100") == "true"},
     "shortanswer": lambda e: {"answers": [a.findtext("text") for a in e.findall("answer")]},
 }
@@ -531,7 +555,10 @@ def test_one_file_per_quiz_and_format_in_lms(tmp_path, english):
         assert (f"lms/{quiz.id}-qti.zip", "qti", quiz.id) in names
         assert (f"lms/{quiz.id}.moodle.xml", "moodle-xml", quiz.id) in names
         assert (f"lms/{quiz.id}.gift", "gift", quiz.id) in names
-    assert len(written) == 3 * len(english.quizzes)
+    with_ordering = [q for q in english.quizzes if any(x.type == "ordering" for x in q.questions)]
+    for quiz in with_ordering:  # Moodle before 4.4 (no qtype_ordering): ordering as matching of positions
+        assert (f"lms/{quiz.id}.moodle-pre44.xml", "moodle-xml", quiz.id) in names
+    assert len(written) == 3 * len(english.quizzes) + len(with_ordering)
     assert all(w.path.is_file() for w in written)
 
 
@@ -650,21 +677,23 @@ def test_qti_option_feedback_and_explanation_are_modal_feedback(tmp_path, englis
     items = qti_items(export(english, tmp_path, "qti"))
     single = items["q1"]
     modals = {m.get("identifier"): m for m in single.findall("modalFeedback")}
-    assert set(modals) == {"b", "explanation"}
+    assert set(modals) == {"b", "general_fb"}  # general_fb: the identifier Canvas keeps as general feedback
     assert "declaration" in "".join(modals["b"].itertext())
-    assert "lists everything" in "".join(modals["explanation"].itertext())
+    assert "lists everything" in "".join(modals["general_fb"].itertext())
 
 
 # == Moodle XML ===============================================================
 
 MOODLE_TYPES = {
     "single": "multichoice", "multiple": "multichoice", "true_false": "truefalse", "short": "shortanswer",
-    "numeric": "numerical", "matching": "matching", "ordering": "matching",
+    "numeric": "numerical", "matching": "matching", "ordering": "ordering",
 }  # fmt: skip
 
 
 def test_moodle_xml_gives_back_the_questions(tmp_path, english):
     for written in EXPORTERS["moodle-xml"](english, tmp_path):
+        if written.path.name.endswith(".moodle-pre44.xml"):
+            continue
         quiz = next(q for q in english.quizzes if q.id == written.quiz)
         root = etree.parse(str(written.path)).getroot()
         assert root.find("question[@type='category']/category/text").text == "$course$/" + quiz.title
@@ -688,7 +717,12 @@ def test_moodle_right_answers(tmp_path, english):
     assert questions["q5"].findtext("answer/text") == "3" and questions["q5"].findtext("answer/tolerance") == "0"
     pairs = [(s.findtext("text"), s.findtext("answer/text")) for s in questions["q6"].findall("subquestion")]
     assert pairs == [("Manifest", "Carrier"), ("Declaration", "Importer"), ("", "Customs broker")]
-    order = [(s.findtext("text"), s.findtext("answer/text")) for s in questions["q7"].findall("subquestion")]
+    assert [a.findtext("text") for a in questions["q7"].findall("answer")] == ["Collect the data", "Score the data", "Act on the result"]
+    settings = {name: questions["q7"].findtext(name) for name in ("layouttype", "selecttype", "selectcount", "gradingtype")}
+    assert settings == {"layouttype": "VERTICAL", "selecttype": "ALL", "selectcount": "3", "gradingtype": "ABSOLUTE_POSITION"}
+    older = moodle_questions(tmp_path / "lms" / "customs-basics-quiz.moodle-pre44.xml")
+    assert older["q7"].get("type") == "matching"
+    order = [(s.findtext("text"), s.findtext("answer/text")) for s in older["q7"].findall("subquestion")]
     assert order == [("Position 1", "Collect the data"), ("Position 2", "Score the data"), ("Position 3", "Act on the result")]
     feedback = questions["q1"].findall("answer")[1].findtext("feedback/text")
     assert feedback == "<p>The importer files the declaration, not the manifest.</p>"
@@ -697,11 +731,12 @@ def test_moodle_right_answers(tmp_path, english):
 def test_moodle_scores_like_the_grading_core(tmp_path, english):
     files = exported(english, tmp_path, "moodle-xml")
     for quiz in english.quizzes:
-        questions = moodle_questions(files[quiz.id])
-        for question in quiz.questions:
-            for response in sample_responses(question):
-                lms = moodle_score(questions[question.id], question, response)
-                assert lms == pytest.approx(expected(question, response), abs=1e-6 * question.points), (question.id, response)
+        older = tmp_path / "lms" / f"{quiz.id}.moodle-pre44.xml"
+        for questions in [moodle_questions(files[quiz.id])] + ([moodle_questions(older)] if older.is_file() else []):
+            for question in quiz.questions:
+                for response in sample_responses(question):
+                    lms = moodle_score(questions[question.id], question, response)
+                    assert lms == pytest.approx(expected(question, response), abs=1e-6 * question.points), (question.id, response)
 
 
 # == multiple: fractions on every subset ======================================
@@ -737,7 +772,7 @@ def test_gift_gives_back_what_the_moodle_xml_export_holds(tmp_path, english):
     gifts, xmls = exported(english, tmp_path, "gift"), exported(english, tmp_path, "moodle-xml")
     for quiz in english.quizzes:
         gift = {q["name"]: q for q in parse_gift(gifts[quiz.id].read_text(encoding="utf-8"))}
-        moodle = moodle_questions(xmls[quiz.id])
+        moodle = moodle_questions(moodle_like_gift(xmls[quiz.id]))
         assert list(gift) == list(moodle) == [q.id for q in quiz.questions]
         for name, element in moodle.items():
             assert gift[name] == moodle_as_gift(element)
@@ -819,18 +854,21 @@ def test_lms_scoring_on_the_shared_vectors_is_the_core_or_documented_stricter(tm
 
 def test_arabic_quiz_marks_direction_in_every_format(tmp_path, arabic):
     qti = export(arabic, tmp_path, "qti")
-    items = check_package(qti, QTI22)
+    items = check_package(qti, QTI21)  # 2.1, the version Canvas makes a quiz of; 2.1 has no dir, so xml:lang marks it
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
     for item in items:
-        assert item.root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
-        assert item.find("itemBody")[0].get("dir") == "rtl"
-        assert all(m[0].get("dir") == "rtl" for m in item.findall("modalFeedback"))
+        assert item.root.get(lang) == "ar"
+        assert item.find("itemBody")[0].get(lang) == "ar"
+        assert all(m[0].get(lang) == "ar" for m in item.findall("modalFeedback"))
     tf = qti_items(qti)["q3"]
     assert ["".join(c.itertext()) for c in tf.findall("simpleChoice")] == ["صح", "خطأ"]
     moodle = moodle_questions(export(arabic, tmp_path, "moodle-xml"))
     for element in moodle.values():
         assert element.findtext("questiontext/text").startswith('<div dir="rtl">')
     assert all(a.findtext("text").startswith('<span dir="rtl">') for a in moodle["q1"].findall("answer"))
-    assert moodle["q7"].find("subquestion").findtext("text") == '<span dir="rtl">المرتبة 1</span>'
+    assert moodle["q7"].find("answer").findtext("text").startswith('<span dir="rtl">')
+    older = moodle_questions(tmp_path / "lms" / "arabic-quiz.moodle-pre44.xml")
+    assert older["q7"].find("subquestion").findtext("text") == '<span dir="rtl">المرتبة 1</span>'
     gift = export(arabic, tmp_path, "gift").read_text(encoding="utf-8")
     assert gift.count('[html]<div dir\\="rtl">') == len(arabic.quizzes[0].questions)
 
@@ -845,9 +883,10 @@ def test_arabic_quiz_scores_like_the_core(tmp_path, arabic):
     quiz = arabic.quizzes[0]
     items = qti_items(export(arabic, tmp_path, "qti"))
     moodle = moodle_questions(export(arabic, tmp_path, "moodle-xml"))
+    like_gift = moodle_questions(moodle_like_gift(tmp_path / "lms" / "arabic-quiz.moodle.xml"))
     gift = {q["name"]: q for q in parse_gift(export(arabic, tmp_path, "gift").read_text(encoding="utf-8"))}
     for question in quiz.questions:
-        assert gift[question.id] == moodle_as_gift(moodle[question.id])
+        assert gift[question.id] == moodle_as_gift(like_gift[question.id])
         for response in sample_responses(question):
             want = expected(question, response)
             assert items[question.id].score(qti_response(question, response)) == pytest.approx(want, abs=1e-9)
@@ -874,17 +913,30 @@ def shipped_course() -> Course:
 @pytest.mark.skipif(not list((REPO / "quizzes").glob("*.yaml")), reason="the shipped course has no quizzes/*.yaml yet")
 def test_every_quiz_of_the_shipped_course_exports_and_scores_like_the_core(tmp_path):
     course = shipped_course()
-    namespace = QTI22 if course.direction == "rtl" else QTI21
+    namespace = QTI21
     written = export_all(course, tmp_path, ["qti", "moodle-xml", "gift"])
-    assert len(written) == 3 * len(course.quizzes)
+    assert len(written) == 3 * len(course.quizzes) + sum(any(q.type == "ordering" for q in quiz.questions) for quiz in course.quizzes)
     for quiz in course.quizzes:
         items = {i.root.get("identifier"): i for i in check_package(tmp_path / "lms" / f"{quiz.id}-qti.zip", namespace)}
         moodle = moodle_questions(tmp_path / "lms" / f"{quiz.id}.moodle.xml")
+        like_gift = moodle_questions(moodle_like_gift(tmp_path / "lms" / f"{quiz.id}.moodle.xml"))
         gift = {q["name"]: q for q in parse_gift((tmp_path / "lms" / f"{quiz.id}.gift").read_text(encoding="utf-8"))}
         for question in quiz.questions:
             item = items[f"item-{quiz.id}-{question.id}"]
-            assert gift[str(question.id)] == moodle_as_gift(moodle[str(question.id)])
+            assert gift[str(question.id)] == moodle_as_gift(like_gift[str(question.id)])
             for response in sample_responses(question):
                 want = expected(question, response)
                 assert item.score(qti_response(question, response)) == pytest.approx(want, abs=1e-9), (quiz.id, question.id, response)
                 assert moodle_score(moodle[str(question.id)], question, response) == pytest.approx(want, abs=1e-6 * question.points)
+
+
+def test_moodle_category_carries_the_pass_mark_a_question_bank_cannot_set(tmp_path, english, arabic):
+    """Moodle XML holds no quiz settings; the category's description (``info``, read by qformat_xml since Moodle 3.6)
+    tells the teacher the Grade to pass, in points and percent."""
+    quiz = english.quizzes[0]
+    info = etree.parse(str(export(english, tmp_path, "moodle-xml"))).getroot().findtext("question[@type='category']/info/text")
+    needed, total = number(quiz.max_points * quiz.pass_mark / 100), number(quiz.max_points)
+    assert info == f"<p>Grade to pass: {needed} of {total} points ({number(quiz.pass_mark)} %).</p>"
+    arabic_root = etree.parse(str(export(arabic, tmp_path / "ar", "moodle-xml"))).getroot()
+    arabic_info = arabic_root.findtext("question[@type='category']/info/text")
+    assert arabic_info.startswith('<div dir="rtl"><p>درجة النجاح: ')

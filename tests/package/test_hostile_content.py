@@ -275,3 +275,35 @@ def test_classroom_pages_hold_no_active_content(built, tmp_path):
         assert response.status_code == 200, (name, response.text[:300])
     found = [hit for name, response in pages.items() for hit in active_in_html(response.text, name)]
     assert not found, found
+
+
+def active_in_qti12(root: etree._Element, where: str) -> list[str]:
+    """QTI 1.2 holds its HTML as the text of ``mattext texttype="text/html"``: what an LMS renders."""
+    found = active_in_xml(root, where)
+    for element in root.iter("{*}mattext"):
+        found += active_in_html(element.text or "", where) if element.get("texttype") == "text/html" else []
+    return found
+
+
+def test_qti12_assessment_holds_no_active_content(built):
+    out, _ = built
+    with zipfile.ZipFile(out / "lms" / f"{QUIZ}-qti12.zip") as archive:
+        root = etree.fromstring(archive.read(f"{QUIZ}/{QUIZ}.xml"))
+    assert len(root.findall(".//{*}item")) == 7  # no item injected by the texts
+    found = active_in_qti12(root, "qti12")
+    assert not found, found
+
+
+def test_common_cartridges_and_cmi5_package_hold_no_active_content(built):
+    out, _ = built
+    packages = sorted((out / "lms").glob("*.imscc")) + sorted((out / "lms").glob("*-cmi5.zip"))
+    assert len(packages) == 3
+    for package in packages:
+        with zipfile.ZipFile(package) as archive:
+            found = []
+            for name in archive.namelist():
+                if name.endswith(".html"):
+                    found += active_in_html(archive.read(name).decode("utf-8"), f"{package.name}:{name}")
+                elif name.endswith(".xml"):
+                    found += active_in_qti12(etree.fromstring(archive.read(name)), f"{package.name}:{name}")
+        assert not found, found
