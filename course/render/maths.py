@@ -83,6 +83,7 @@ def _converted(tex: str, display: bool) -> tuple[etree.Element | None, str | Non
     except Exception as error:  # latex2mathml raises its own errors and, on odd input, Python's
         return None, f"does not parse ({_reason(error)}): it is shown as TeX"
     element.attrib.pop("xmlns", None)
+    element.set("alttext", tex)  # what assistive technology and the PDFs' drawing read out
     unknown = []
     for part in element.iter():
         if part.text:
