@@ -251,7 +251,8 @@ def _report_written(module: Module, data: dict, problems: Problems) -> None:
     """Warn about formulas that could not be typeset and code languages Pygments does not know."""
     display = f"modules/{module.id}.md"
     for trouble, tex in data["maths"]:
-        line = _line_in(module.body_markdown, module.body_line, tex.splitlines()[0] if tex else "$")
+        inline = f"${tex}$" if tex and f"${tex}$" in module.body_markdown else None  # not `x^2` for `x^`
+        line = _line_in(module.body_markdown, module.body_line, inline or (tex.splitlines()[0] if tex else "$"))
         problems.append(_problem(display, line, maths.message(tex, trouble), warning=True))
     for language in data["languages"]:
         index = highlight.fence_line(module.body_markdown, language)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import warnings
 import xml.etree.ElementTree as etree
 from io import StringIO
 from pathlib import PurePosixPath
@@ -56,6 +57,12 @@ def _fragment(html: str) -> etree.Element:
 @functools.lru_cache(maxsize=2048)
 def drawn(mathml: str) -> str:
     """The SVG for one ``<math>`` element's markup (or the markup itself, if ziamath cannot draw it)."""
+    with warnings.catch_warnings():  # ziamath finds its font with a deprecated importlib.resources call
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _drawn(mathml)
+
+
+def _drawn(mathml: str) -> str:
     import ziamath  # only a PDF with maths pays for importing it
 
     root = _fragment(mathml)
