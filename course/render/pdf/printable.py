@@ -94,13 +94,13 @@ def _note(markup: str, language: str) -> str:
     files = [player.get("src")] + [source.get("src") for source in player.iter("source")]
     shown = next((url for url in files if url), "")
     name = unquote(urlsplit(shown).path) if shown else ""
-    note = etree.Element("div", {"class": f"media-print media-print-{player.tag}"})
+    note = etree.Element("span", {"class": f"media-print media-print-{player.tag}"})  # phrasing content: it may stand in a <p>
     label = translate(language, "Video:" if player.tag == "video" else "Audio:")
     file_name = PurePosixPath(name).as_posix() if name else "—"
     poster = player.get("poster")
     if player.tag == "video" and poster:
         etree.SubElement(note, "img", {"src": poster, "alt": f"{label} {file_name}"})
-    caption = etree.SubElement(note, "p")
+    caption = etree.SubElement(note, "span", {"class": "media-print-name"})
     caption.text = label + " "
     etree.SubElement(caption, "bdi", {"dir": "ltr"}).text = file_name
     return etree.tostring(note, encoding="unicode", method="html")
