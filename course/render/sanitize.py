@@ -50,7 +50,9 @@ MATHML = frozenset(
 TAGS = TAGS | MATHML
 # Removed with everything inside them (their content is code or another document, not words).
 # Inline SVG is among them: the PDFs draw formulas as SVG after sanitizing (course.render.pdf.printable), authors use image files.
-EMPTIED = frozenset("script style iframe object embed noscript template svg frame frameset noembed noframes annotation-xml".split())
+EMPTIED = frozenset(
+    "script style iframe object embed noscript template svg frame frameset noembed noframes annotation annotation-xml".split()
+)
 MEDIA = frozenset({"img", "audio", "video", "source", "track"})  # their files must be the course's own
 _CELL = {"colspan", "rowspan", "align", "valign"}
 # Presentation attributes only: no href (MathML 3 let any element be a link), no style, no event handlers.
