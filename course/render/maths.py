@@ -124,7 +124,7 @@ def _source(tex: str, display: bool) -> etree.Element:
 def _reason(error: Exception) -> str:
     """latex2mathml's errors carry their meaning in their class name (``MissingSuperScriptOrSubscriptError``)."""
     name = type(error).__name__.removesuffix("Error")
-    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower().replace("super script", "superscript")
     detail = str(error).strip()
     return f"{words}: {detail}" if detail else words
 
