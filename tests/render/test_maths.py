@@ -101,13 +101,12 @@ def test_a_body_without_maths_does_not_import_the_maths_libraries():
     assert "latex2mathml" in maths.stdout and "pymdownx" in maths.stdout and "ziamath" not in maths.stdout
 
 
-def test_pdf_html_draws_each_formula_as_svg_sized_in_em_with_ids_of_its_own():
+def test_pdf_html_draws_each_formula_as_svg_sized_in_em_with_no_ids():
     html = html_of("One $x^2$ and again $x^2$.\n\n$$\n\\frac{a}{b}\n$$\n")
     printed = printable(html, "en")
     assert "<math" not in printed and printed.count('<svg class="math-drawn"') + printed.count("math-drawn") >= 3
     assert 'width="' in printed and 'em"' in printed and "vertical-align: -" in printed
-    ids = [part.split('"')[0] for part in printed.split(' id="')[1:]]
-    assert ids and len(ids) == len(set(ids)), "two drawings share an id: a PDF anchor defined twice"
+    assert " id=" not in printed  # a PDF takes every id for an anchor: two drawings of x^2 would define one twice
     assert "<title>x^2</title>" in printed  # the TeX, for whoever cannot see the drawing
 
 

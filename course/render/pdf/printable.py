@@ -16,7 +16,6 @@ above a note naming its file ("Video: cpr/compressions.mp4"), and an
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import warnings
 import xml.etree.ElementTree as etree
@@ -31,23 +30,16 @@ from ..i18n import translate
 _ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
 MATH = re.compile(rf"<math\b{_ATTRIBUTES}>.*?</math>", re.S)
 PLAYER = re.compile(rf"<(video|audio)\b{_ATTRIBUTES}>.*?</\1>", re.S)
-_ID = re.compile(r'\b(id="|href="#)')
 SIZE = 24.0  # ziamath's font size, in SVG units: the drawing is scaled to 1em of the text around it
 
 
 def printable(html: str, language: str) -> str:
     """``html`` with its formulas as SVG and its video and audio as notes."""
     if "<math" in html:
-        count = itertools.count(1)
-        html = MATH.sub(lambda match: _own_ids(drawn(match.group(0)), next(count)), html)
+        html = MATH.sub(lambda match: drawn(match.group(0)), html)
     if "<video" in html or "<audio" in html:
         html = PLAYER.sub(lambda match: _note(match.group(0), language), html)
     return html
-
-
-def _own_ids(svg: str, number: int) -> str:
-    """The drawing with ids of its own: ziamath names each glyph after the font, and ids are the page's anchors in a PDF."""
-    return _ID.sub(lambda match: f"{match.group(1)}math{number}-", svg)
 
 
 def _fragment(html: str) -> etree.Element:
@@ -71,6 +63,7 @@ def _drawn(mathml: str) -> str:
     math = root[0]
     for part in math.iter():
         part.tag = part.tag.rpartition("}")[2]
+    ziamath.config.svg2 = False  # each glyph drawn where it stands: no <symbol> ids, which a PDF would take for anchors (twice)
     try:
         svg = ziamath.Math(math, size=SIZE, title=math.get("alttext") or None).svgxml()
         left, top, width, height = (float(value) for value in svg.get("viewBox").split())
