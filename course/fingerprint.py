@@ -37,6 +37,11 @@ LIBRARIES = (
     "fontpkg-amiri",
     "nh3",
     "tinyhtml5",
+    "pygments",
+    "latex2mathml",
+    "ziamath",
+    "ziafont",
+    "pymdown-extensions",
 )
 # Where a value sits in its source file: it is reported in problems, never rendered.
 LOCATION_FIELDS = frozenset({"path", "line", "body_line", "front_lines", "module_line"})

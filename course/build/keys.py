@@ -39,7 +39,7 @@ from ..render.site.pages import Link, link
 # Exporters whose every file is one quiz's, made from that quiz and the course settings.
 QUIZ_EXPORTERS = frozenset({"qti", "qti12", "moodle-xml", "gift"})
 SETTINGS = ("title", "subtitle", "organisation", "description", "version", "language", "interface")
-PDF_STYLE = ("pdf/fonts.css", "pdf/print.css")
+PDF_STYLE = ("pdf/fonts.css", "pdf/print.css", "pdf/content.css")  # print.css imports content.css
 
 
 def _module_view(module: Module) -> dict:

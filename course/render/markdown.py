@@ -28,7 +28,10 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..model import Course, Heading, Module
 from ..problems import ERROR, WARNING, Problem, Problems
+from . import highlight, maths
+from .figures import Figures
 from .images import image_trouble
+from .media import check_players
 from .sanitize import Removed, sanitize, sanitized
 
 EXTENSIONS = ["extra", "admonition", "sane_lists", "toc"]  # module bodies
@@ -84,15 +87,44 @@ def _to_html(href: str) -> str:
 _local = threading.local()
 
 
-def _converter() -> tuple[markdown.Markdown, _Links]:
-    """This thread's module converter and its link collector (making one costs as much as converting a page)."""
-    made = getattr(_local, "module", None)
+class _Converter:
+    """A module converter and what its processors collect: links and images, maths and code-language trouble."""
+
+    def __init__(self, features: frozenset[str]):
+        self.found: list = []
+        self.maths: list = []
+        self.languages: list = []
+        made = extensions(EXTENSIONS, {"toc": TOC})
+        if "maths" in features:
+            made.append(maths.extension())
+        if "code" in features:
+            made.append(highlight.extension(self.languages))
+        self.md = md = markdown.Markdown(extensions=made)
+        md.treeprocessors.register(_Links(md, self.found), "course_links", 1)
+        md.treeprocessors.register(Figures(md), "course_figures", 18)
+        if "maths" in features:
+            md.treeprocessors.register(maths.Maths(md, self.maths), "course_maths", 19)
+
+    def convert(self, body: str) -> str:
+        for collected in (self.found, self.maths, self.languages):
+            collected.clear()
+        return self.md.reset().convert(body)
+
+
+def features(body: str) -> frozenset[str]:
+    """What a body uses that needs a library of its own: its converter loads only those."""
+    return frozenset(name for name, used in (("maths", maths.uses_maths(body)), ("code", highlight.uses_code(body))) if used)
+
+
+def _converter(body: str = "") -> _Converter:
+    """This thread's converter for ``body`` (making one costs as much as converting a page, so each is kept)."""
+    made = getattr(_local, "modules", None)
     if made is None:
-        md = markdown.Markdown(extensions=extensions(EXTENSIONS, {"toc": TOC}))
-        links = _Links(md, [])
-        md.treeprocessors.register(links, "course_links", 1)
-        made = _local.module = (md, links)
-    return made
+        made = _local.modules = {}
+    wanted = features(body)
+    if wanted not in made:
+        made[wanted] = _Converter(wanted)
+    return made[wanted]
 
 
 # A one-line text that has none of these characters, and does not start with
@@ -155,7 +187,8 @@ class Conversion:
         self.stale = [module for module in modules if derived.get(module.id, {}).get("key") != self.keys[module.id]]
         bodies = [module.body_markdown for module in self.stale]
         if pool is not None and bodies:
-            _converter()  # made once, here, and so already made in the workers forked next
+            for body in {features(body): body for body in bodies}.values():
+                _converter(body)  # made once, here, and so already made in the workers forked next
         self.batch = pool.map(derive_all, bodies) if pool is not None else None
 
     def collect(self, derived: dict) -> None:
@@ -183,8 +216,9 @@ def render_modules(course: Course, derived: dict | None = None, conversion: Conv
         data = derived[module.id]
         module.html = data["html"]
         module.headings = [Heading(*heading) for heading in data["headings"]]
-        pending.append((module, [tuple(link) for link in data["found"]], [tuple(item) for item in data["media"]]))
+        pending.append((module, [tuple(link) for link in data["found"]], data["media"]))
         _report_removed(f"modules/{module.id}.md", module.body_markdown, module.body_line, [Removed(*r) for r in data["removed"]], problems)
+        _report_written(module, data, problems)
     anchors = {m.id: {h.anchor for h in m.headings} | set(derived[m.id]["ids"]) for m in course.modules}
     for module, found, media in pending:
         _check_links(course, module, found, anchors, problems)
@@ -213,6 +247,19 @@ def _texts(question) -> list[str]:
     return [text for text in texts if isinstance(text, str) and text]
 
 
+def _report_written(module: Module, data: dict, problems: Problems) -> None:
+    """Warn about formulas that could not be typeset and code languages Pygments does not know."""
+    display = f"modules/{module.id}.md"
+    for trouble, tex in data["maths"]:
+        inline = f"${tex}$" if tex and f"${tex}$" in module.body_markdown else None  # not `x^2` for `x^`
+        line = _line_in(module.body_markdown, module.body_line, inline or (tex.splitlines()[0] if tex else "$"))
+        problems.append(_problem(display, line, maths.message(tex, trouble), warning=True))
+    for language in data["languages"]:
+        index = highlight.fence_line(module.body_markdown, language)
+        line = module.body_line + index if index is not None else module.body_line
+        problems.append(_problem(display, line, highlight.message(language), warning=True))
+
+
 def _report_removed(display: str, source: str | None, first_line: int | None, removed, problems: Problems) -> None:
     for item in removed:
         line = _line_in(source, first_line, item.needle) if source is not None else first_line
@@ -234,18 +281,19 @@ def derive_all(_unused, bodies: list[str]) -> list[dict]:
 
 
 def derive(body: str) -> dict:
-    """What a module's body gives: HTML, headings, element ids, links and images (JSON-ready)."""
-    md, links = _converter()
-    found = links.found = []
-    html, removed, media = sanitized(md.reset().convert(body))
-    headings = [[t["level"], t["name"], t["id"]] for t in _flatten(md.toc_tokens)]
+    """What a module's body gives: HTML, headings, element ids, links, images and media, and trouble with maths and code (JSON-ready)."""
+    converter = _converter(body)
+    html, removed, media = sanitized(converter.convert(body))
+    headings = [[t["level"], t["name"], t["id"]] for t in _flatten(converter.md.toc_tokens)]
     return {
         "html": html,
         "headings": headings,
         "ids": sorted(_ids(html)),
-        "found": [list(item) for item in found],
+        "found": [list(item) for item in converter.found],
         "removed": [[item.what, item.needle, item.why] for item in removed],
-        "media": [list(item) for item in media],
+        "media": media,
+        "maths": [list(item) for item in converter.maths],
+        "languages": list(dict.fromkeys(converter.languages)),
     }
 
 
@@ -260,10 +308,12 @@ def _ids(html: str) -> set[str]:
 
 
 def _line_of(module: Module, needle: str) -> int:
-    """Best-effort source line of a link target or image path in the body."""
-    for offset, line in enumerate(module.body_markdown.splitlines()):
-        if needle and needle in line:
-            return module.body_line + offset
+    """Best-effort source line of a link target or image path in the body: where it is written as a URL, else anywhere."""
+    lines = module.body_markdown.splitlines()
+    for written in (f"]({needle}", f'"{needle}"', f"'{needle}'", f"={needle}", needle):
+        for offset, line in enumerate(lines):
+            if needle and written in line:
+                return module.body_line + offset
     return module.body_line
 
 
@@ -313,16 +363,20 @@ def _check_raw_media(course, module, found, media, problems) -> None:
     """Media that raw HTML loads (Markdown images are checked as links): only files inside the course are used."""
     display = f"modules/{module.id}.md"
     markdown_images = {url for tag, url, _ in found if tag == "img"}
-    for tag, src in media:
-        if src in markdown_images:
+    for record in media:
+        if record["tag"] != "img" or record["src"] in markdown_images:
             continue
+        src = record["src"]
         line = _line_of(module, src)
         path = _inside(course, src)
         if path is None:
-            message = f"<{tag}> file `{src}` is not a file inside the course: the PDF leaves it out; put it in modules/{module.id}/"
+            message = f"<img> file `{src}` is not a file inside the course: the PDF leaves it out; put it in modules/{module.id}/"
             problems.append(_problem(display, line, message, warning=True))
-        elif tag == "img":
+        else:
             _check_image_file(path, src, display, line, problems)
+        if not (record["alt"] or "").strip():
+            problems.append(_problem(display, line, f'image `{src}` has no alt text: describe it in alt="..."', warning=True))
+    problems.extend(check_players(course, module, media, lambda url: _line_of(module, url)))
 
 
 def _check_image_file(path: Path, src: str, display: str, line: int, problems: Problems) -> None:

@@ -29,6 +29,8 @@ from tinyhtml5.constants import Token, void_elements
 from tinyhtml5.parser import HTMLParser
 from tinyhtml5.tokenizer import HTMLTokenizer
 
+from .media import records
+
 # What authors write, and what Python-Markdown's extensions ("extra",
 # "admonition", "sane_lists", "toc") emit: footnotes, tables, definition
 # lists, abbreviations, admonitions, fenced code, heading anchors.
@@ -37,10 +39,29 @@ TAGS = frozenset(
     figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong
     sub summary sup table tbody td tfoot th thead time tr u ul var wbr audio video source track""".split()
 )
+# MathML Core's presentation elements, which latex2mathml writes for `$...$` (course.render.maths),
+# and menclose for \boxed and \cancel. Not: semantics, annotation and annotation-xml (an
+# annotation-xml may hold HTML, the way past sanitizers were escaped), maction (it acts on
+# events), mglyph (it loads an image).
+MATHML = frozenset(
+    """math mi mn mo ms mtext mspace mrow mfrac msqrt mroot mstyle merror mpadded mphantom msub msup
+    msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr mtd menclose""".split()
+)
+TAGS = TAGS | MATHML
 # Removed with everything inside them (their content is code or another document, not words).
-EMPTIED = frozenset("script style iframe object embed noscript template svg math frame frameset noembed noframes".split())
+# Inline SVG is among them: the PDFs draw formulas as SVG after sanitizing (course.render.pdf.printable), authors use image files.
+EMPTIED = frozenset(
+    "script style iframe object embed noscript template svg frame frameset noembed noframes annotation annotation-xml".split()
+)
 MEDIA = frozenset({"img", "audio", "video", "source", "track"})  # their files must be the course's own
 _CELL = {"colspan", "rowspan", "align", "valign"}
+# Presentation attributes only: no href (MathML 3 let any element be a link), no style, no event handlers.
+MATHML_ATTRIBUTES = frozenset(
+    """mathvariant mathsize mathcolor mathbackground displaystyle scriptlevel fence separator stretchy symmetric
+    largeop movablelimits accent accentunder lspace rspace minsize maxsize form linethickness width height depth
+    voffset columnalign rowalign columnspacing rowspacing columnlines rowlines frame framespacing equalrows
+    equalcolumns columnspan rowspan notation linebreak""".split()
+)
 ATTRIBUTES = {
     # attr_list and the extensions put ids and classes anywhere (anchors, footnotes, admonitions, code)
     "*": {"id", "class", "dir", "lang", "title"},
@@ -50,6 +71,8 @@ ATTRIBUTES = {
     "video": {"src", "controls", "preload", "loop", "muted", "width", "height", "poster", "playsinline"},
     "source": {"src", "type", "media"},
     "track": {"src", "kind", "srclang", "label", "default"},
+    **dict.fromkeys(MATHML - {"math"}, MATHML_ATTRIBUTES),
+    "math": MATHML_ATTRIBUTES | {"display", "alttext"},
     "th": _CELL | {"scope", "abbr"},
     "td": _CELL | {"headers"},
     "col": {"span", "align"},
@@ -108,22 +131,18 @@ def sanitize(html: str) -> tuple[str, list[Removed]]:
     return published, removed
 
 
-def sanitized(html: str) -> tuple[str, list[Removed], list[tuple[str, str]]]:
-    """``sanitize``, and the media files (element, URL) the published HTML loads."""
+def sanitized(html: str) -> tuple[str, list[Removed], list[dict]]:
+    """``sanitize``, and the images, video and audio the published HTML loads (``media.records``)."""
     if "<" not in html:
         return html, [], []
     cleaned = clean(html)
     if cleaned == html:  # already as nh3 writes it (most short texts): nothing to compare
-        return html, [], _media(_events(html)) if "src=" in html or "poster=" in html else []
+        return html, [], records(_events(html)) if "src=" in html or "poster=" in html else []
     original = _read(html)
     after = _events(cleaned)
     if original is not None and original == after and _balanced(html):
-        return html, [], _media(after)
-    return cleaned, _removed(_events(html), after) + _stray(html), _media(after)
-
-
-def _media(events: list) -> list[tuple[str, str]]:
-    return [(e[1], value) for e in events if e[0] == "start" and e[1] in MEDIA for name, value in e[2] if name in ("src", "poster")]
+        return html, [], records(after)
+    return cleaned, _removed(_events(html), after) + _stray(html), records(after)
 
 
 def _parse(html: str) -> tuple[ElementTree.Element, list]:
@@ -212,7 +231,14 @@ def _removed(before: list, after: list) -> list[Removed]:
     tags = Counter(event[1] for event in before if event[0] == "start")
     tags.subtract(event[1] for event in after if event[0] == "start")
     gone = [tag for tag, count in tags.items() if count > 0]
-    found = [Removed(f"<{tag}>", f"<{tag}", _why_tag(tag)) for tag in gone]
+    found = []
+    for tag in gone:
+        remote = [url for url in _addresses(before, tag) if _remote(url)] if tag in FRAMES else []
+        if remote:  # each remote frame named by its address
+            why = OFFLINE + "; a course does not embed other sites: link to it instead"
+            found += [Removed(f"<{tag}> of {_short(url)}", url, why) for url in remote]
+        else:
+            found.append(Removed(f"<{tag}>", f"<{tag}", _why_tag(tag)))
     attributes = Counter((e[1], name, value) for e in before if e[0] == "start" and e[1] not in gone for name, value in e[2])
     attributes.subtract((e[1], name, value) for e in after if e[0] == "start" for name, value in e[2])
     for (tag, name, value), count in attributes.items():
@@ -220,6 +246,19 @@ def _removed(before: list, after: list) -> list[Removed]:
             shown = f'{name}="{_short(value)}"' if name in _URLS or name == "style" else name
             found.append(Removed(f"{shown} from <{tag}>", value if name in _URLS else name, _why_attribute(tag, name, value)))
     return found
+
+
+FRAMES = frozenset({"iframe", "frame", "object", "embed"})
+OFFLINE = "it loads from the network, so the course would not work offline"
+
+
+def _addresses(events: list, tag: str) -> list[str]:
+    return [value for e in events if e[0] == "start" and e[1] == tag for name, value in e[2] if name in ("src", "data")]
+
+
+def _remote(url: str | None) -> bool:
+    parts = urlsplit((url or "").strip())
+    return bool(parts.netloc) or parts.scheme in ("http", "https")
 
 
 def _short(value: str) -> str:
@@ -235,15 +274,21 @@ def _why_tag(tag: str) -> str:
         return "forms would send what learners type elsewhere; quizzes are written in quizzes/"
     if tag in ("base", "meta", "link", "style", "title", "head", "body", "html"):
         return "it would change the whole page, not this module's part of it"
-    if tag in ("svg", "math"):
-        return "inline SVG and MathML are not allowed; use an image file"
+    if tag == "svg":
+        return "inline SVG is not allowed; use an image file"
+    if tag in ("annotation-xml", "annotation", "semantics", "maction", "mglyph"):
+        return "this MathML element is not among those a course may use; write the formula as $...$"
     return "this element is not among those a course may use"
 
 
 def _why_attribute(tag: str, name: str, value: str) -> str:
     if name.startswith("on"):
         return "raw HTML that runs script is not allowed in a course"
+    if name == "href" and tag in MATHML:
+        return "parts of a formula are not links (\\href); put the link beside the formula"
     if name in _URLS:
+        if tag in MEDIA and _remote(value):
+            return f"only files inside the course are used: {OFFLINE}; put the file in the module's folder (modules/<id>/)"
         if tag in MEDIA:
             return "only files inside the course are used"
         return "only http, https, mailto and relative links are allowed"

@@ -13,6 +13,7 @@ FontConfiguration serves every render of the process.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +23,7 @@ from ..environment import TEMPLATES, environment
 from ..fonts import FONT_DIR, font_faces
 from .fetcher import FencedFetcher
 from .parts import save_part
+from .printable import printable
 from .weasy import CSS, HTML, FontConfiguration
 
 PDF_OPTIONS = {"pdf_tags": True}
@@ -77,7 +79,8 @@ class PdfRenderer:
         return document.render(stylesheets=stylesheets or self.stylesheets, font_config=self.font_config)
 
     def render_module(self, module: Module, number: int, key_terms: list):
-        return self.render("pdf/module.html", self.course.root / "modules", module=module, number=number, key_terms=key_terms)
+        printed = dataclasses.replace(module, html=printable(module.html, self.course.language))  # formulas as SVG, media as notes
+        return self.render("pdf/module.html", self.course.root / "modules", module=printed, number=number, key_terms=key_terms)
 
     def write_handout(self, module: Module, number: int, content, target: Path) -> tuple[int, bytes]:
         """The cover and the content pages, tagged; return the page count and the PDF."""
