@@ -1,0 +1,109 @@
+"""Finding a page: its code (zxing-cpp), then its corner marks (OpenCV), then the page straightened.
+
+The code's four corners, whose places on the sheet the layout knows, give a
+first homography from the sheet (millimetres) to the scan; it tells the
+page's rotation (a page scanned upside down is read turned and reported)
+and predicts where each corner mark is. The solid square nearest each
+prediction is taken, and the four mark centres give the exact homography
+(rotation, perspective, scale). The page is then warped onto a canvas of
+``RESOLUTION`` pixels per millimetre, where the layout's millimetres are
+pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .layout import MARK, Code, Sheet, parse_code
+
+RESOLUTION = 6.0  # canvas pixels per millimetre
+SEARCH = 45.0  # how far (mm) from where the code predicts it a corner mark may be
+CODE_SEARCH_SIZE = 2400  # the code is looked for on the page shrunk to this many pixels at most (a 300 dpi scan, a phone's photo)
+BLANK_SPREAD = 12  # a page whose grey levels spread less than this is blank
+
+
+class NotLocated(Exception):
+    """A page that cannot be read, with the reason a trainer is told."""
+
+
+@dataclass
+class Found:
+    code: Code
+    corners: np.ndarray  # the code's corners in the scan: top-left, top-right, bottom-right, bottom-left
+    turned: float  # how far the page is turned, degrees (about 180: upside down)
+
+
+def find_code(image: np.ndarray) -> Found | list[str]:
+    """The sheet's code on the page, or what else was found (texts of other codes; empty: none)."""
+    import zxingcpp
+
+    shrink = min(1.0, CODE_SEARCH_SIZE / max(image.shape))
+    small = image if shrink == 1.0 else cv2.resize(image, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+    results = zxingcpp.read_barcodes(small, formats=zxingcpp.BarcodeFormat.QRCode)
+    if not results and shrink < 1.0:
+        shrink, results = 1.0, zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    others = []
+    for result in results:
+        code = parse_code(result.text)
+        if code is None:
+            others.append(result.text)
+            continue
+        p = result.position
+        points = (p.top_left, p.top_right, p.bottom_right, p.bottom_left)
+        corners = np.array([[point.x, point.y] for point in points], dtype=np.float32) / shrink
+        top = corners[1] - corners[0]
+        return Found(code, corners, math.degrees(math.atan2(top[1], top[0])))
+    return others
+
+
+def is_blank(image: np.ndarray) -> bool:
+    """Nothing printed or written: the grey levels hardly spread (a blank page, or the back of a sheet)."""
+    small = cv2.resize(image, (max(1, image.shape[1] // 8), max(1, image.shape[0] // 8)), interpolation=cv2.INTER_AREA)
+    low, high = np.percentile(small, (0.5, 99.5))
+    return high - low < BLANK_SPREAD * 2 and float(np.std(small)) < BLANK_SPREAD
+
+
+def straighten(image: np.ndarray, found: Found, sheet: Sheet) -> np.ndarray:
+    """The page warped onto the sheet's canvas (``RESOLUTION`` px/mm); raises NotLocated without its four corner marks."""
+    qx, qy, side = sheet.code_square()
+    sheet_corners = np.array([[qx, qy], [qx + side, qy], [qx + side, qy + side], [qx, qy + side]], dtype=np.float32)
+    rough = cv2.getPerspectiveTransform(sheet_corners, found.corners)
+    scale = float(np.linalg.norm(found.corners[1] - found.corners[0]) / side)  # scan pixels per millimetre
+    predicted = cv2.perspectiveTransform(np.array([sheet.marks()], dtype=np.float32), rough)[0]
+    squares = solid_squares(image, scale)
+    centres = []
+    for point in predicted:
+        near = [(math.dist(point, square), square) for square in squares if math.dist(point, square) < SEARCH * scale]
+        centres.append(min(near)[1] if near else None)
+    missing = [name for name, centre in zip(CORNER_NAMES, centres, strict=True) if centre is None]
+    if missing or len(set(centres)) < 4:
+        raise NotLocated(f"corner mark not found: {', '.join(missing) or 'two corners on one mark'} (is the whole sheet on the scan?)")
+    exact = cv2.getPerspectiveTransform(np.array(sheet.marks(), dtype=np.float32) * RESOLUTION, np.array(centres, dtype=np.float32))
+    size = (round(sheet.width * RESOLUTION), round(sheet.height * RESOLUTION))
+    return cv2.warpPerspective(image, exact, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=255)
+
+
+def solid_squares(image: np.ndarray, scale: float) -> list[tuple[float, float]]:
+    """The centres of the solid dark squares of a corner mark's size on the page (scan pixels)."""
+    block = int(MARK * scale * 3) | 1
+    dark = cv2.adaptiveThreshold(image, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 30)
+    contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    expected = (MARK * scale) ** 2
+    found = []
+    for contour in contours:
+        area = cv2.contourArea(contour)
+        if not 0.5 * expected <= area <= 2.0 * expected:
+            continue
+        _, (w, h), _ = cv2.minAreaRect(contour)
+        if min(w, h) <= 0 or max(w, h) / min(w, h) > 1.4 or area / (w * h) < 0.8:
+            continue
+        moments = cv2.moments(contour)
+        found.append((moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]))
+    return found
+
+
+CORNER_NAMES = ("top left", "top right", "bottom right", "bottom left")
