@@ -94,7 +94,7 @@ class Sheet:
 
 def quiz_fingerprint(quiz: Quiz) -> str:
     """Eight hex digits of the quiz's content: a sheet printed from another edition of the quiz is told apart."""
-    content = {"id": quiz.id, "layout": LAYOUT_VERSION, "questions": [q.to_dict() for q in quiz.questions]}
+    content = {"id": quiz.id, "layout": LAYOUT_VERSION, "questions": [{**q.to_dict(), "prompt": q.prompt} for q in quiz.questions]}
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:8]
 
 
