@@ -73,18 +73,34 @@ def straighten(image: np.ndarray, found: Found, sheet: Sheet) -> np.ndarray:
     sheet_corners = np.array([[qx, qy], [qx + side, qy], [qx + side, qy + side], [qx, qy + side]], dtype=np.float32)
     rough = cv2.getPerspectiveTransform(sheet_corners, found.corners)
     scale = float(np.linalg.norm(found.corners[1] - found.corners[0]) / side)  # scan pixels per millimetre
-    predicted = cv2.perspectiveTransform(np.array([sheet.marks()], dtype=np.float32), rough)[0]
-    squares = solid_squares(image, scale)
-    centres = []
-    for point in predicted:
-        near = [(math.dist(point, square), square) for square in squares if math.dist(point, square) < SEARCH * scale]
-        centres.append(min(near)[1] if near else None)
+    inside_code = cv2.perspectiveTransform(np.array([[[qx - 3, qy - 3], [qx + side + 3, qy + side + 3]]], dtype=np.float32), rough)[0]
+    squares = [s for s in solid_squares(image, scale) if not _within(s, inside_code)]
+    marks = np.array(sheet.marks(), dtype=np.float32)
+    # the top marks first (the code is near them, so their prediction is close); with them the bottom ones
+    top = [_nearest(squares, point, SEARCH * scale) for point in cv2.perspectiveTransform(marks[None, :2], rough)[0]]
+    if all(point is not None for point in top):
+        known = np.vstack([sheet_corners, marks[:2]])
+        seen = np.vstack([found.corners, np.array(top, dtype=np.float32)])
+        rough, _ = cv2.findHomography(known, seen, 0)
+    bottom = [_nearest(squares, point, SEARCH * scale) for point in cv2.perspectiveTransform(marks[None, 2:], rough)[0]]
+    centres = [*top, *bottom]
     missing = [name for name, centre in zip(CORNER_NAMES, centres, strict=True) if centre is None]
     if missing or len(set(centres)) < 4:
         raise NotLocated(f"corner mark not found: {', '.join(missing) or 'two corners on one mark'} (is the whole sheet on the scan?)")
     exact = cv2.getPerspectiveTransform(np.array(sheet.marks(), dtype=np.float32) * RESOLUTION, np.array(centres, dtype=np.float32))
     size = (round(sheet.width * RESOLUTION), round(sheet.height * RESOLUTION))
     return cv2.warpPerspective(image, exact, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=255)
+
+
+def _nearest(points: list, target, reach: float):
+    near = [(math.dist(target, point), point) for point in points if math.dist(target, point) < reach]
+    return min(near)[1] if near else None
+
+
+def _within(point, box) -> bool:
+    """Whether ``point`` lies in the box spanned by two (turned) corners: the code's own squares are not marks."""
+    (x0, y0), (x1, y1) = box
+    return min(x0, x1) <= point[0] <= max(x0, x1) and min(y0, y1) <= point[1] <= max(y0, y1)
 
 
 def solid_squares(image: np.ndarray, scale: float) -> list[tuple[float, float]]:

@@ -223,10 +223,8 @@ def _draw(image: np.ndarray, kind: str, centre, radius: float, px: float, rng: r
             b = (round(centre[0] + reach), round(centre[1] + sign * reach))
             cv2.line(image, a, b, rng.randint(10, 50), thickness, cv2.LINE_AA)
     elif kind == "pencil":  # graphite: grey and grainy
-        patch = np.full(image.shape, 0, np.uint8)
-        cv2.circle(patch, (round(centre[0]), round(centre[1])), round(radius * rng.uniform(0.85, 1.0)), 255, -1, cv2.LINE_AA)
+        ys, xs = _disc(image, centre, radius * rng.uniform(0.85, 1.0))
         level = rng.randint(85, 125)
-        ys, xs = np.nonzero(patch)
         grain = np.clip(level + np.random.default_rng(rng.randrange(1 << 30)).normal(0, 18, len(ys)), 0, 255)
         image[ys, xs] = np.minimum(image[ys, xs], grain.astype(np.uint8))
     elif kind == "erased":  # what an eraser leaves of a pencil mark
@@ -238,9 +236,12 @@ def _draw(image: np.ndarray, kind: str, centre, radius: float, px: float, rng: r
 
 
 def _disc(image, centre, radius):
-    patch = np.zeros(image.shape, np.uint8)
-    cv2.circle(patch, (round(centre[0]), round(centre[1])), round(radius), 255, -1)
-    return np.nonzero(patch)
+    """The pixels of a disc, as index arrays into ``image``."""
+    reach = int(radius) + 2
+    x0, y0 = round(centre[0]) - reach, round(centre[1]) - reach
+    ys, xs = np.mgrid[y0 : y0 + 2 * reach + 1, x0 : x0 + 2 * reach + 1]
+    inside = (xs - centre[0]) ** 2 + (ys - centre[1]) ** 2 <= radius * radius
+    return ys[inside], xs[inside]
 
 
 def distort(image: np.ndarray, rng: random.Random, jpeg: bool = True) -> np.ndarray:
@@ -263,17 +264,31 @@ def distort(image: np.ndarray, rng: random.Random, jpeg: bool = True) -> np.ndar
     sigma = rng.uniform(0.3, 1.2)
     out = cv2.GaussianBlur(out, (0, 0), sigma)
     # uneven light: a gradient from one side, as a phone's shadow or a scanner's lamp
-    gy, gx = np.mgrid[0:h:8, 0:w:8].astype(np.float32)
+    gy, gx = np.mgrid[0:h:16, 0:w:16].astype(np.float32)
     direction = rng.uniform(0, 2 * math.pi)
     ramp = (gx * math.cos(direction) + gy * math.sin(direction)) / max(w, h)
     ramp = (ramp - ramp.min()) / max(float(ramp.max() - ramp.min()), 1e-6)
-    light = cv2.resize((1 - rng.uniform(0.1, 0.3) * ramp).astype(np.float32), (w, h))
-    noise = np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(2, 7), (h, w)).astype(np.float32)
-    out = np.clip(out.astype(np.float32) * light + noise, 0, 255).astype(np.uint8)
+    light = cv2.resize((255 * (1 - rng.uniform(0.1, 0.3) * ramp)).astype(np.uint8), (w, h))
+    out = cv2.multiply(out, light, scale=1 / 255)
+    dx, dy = rng.randrange(NOISE_SLACK), rng.randrange(NOISE_SLACK)
+    noise = _noise(h, w)[dy : dy + h, dx : dx + w]  # one field per size, seen through a random window
+    strength = rng.uniform(2, 7) / NOISE_SIGMA
+    out = cv2.addWeighted(out, 1.0, noise, strength, -128.0 * strength)
     if jpeg:
         ok, data = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(55, 90)])
         out = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
     return out
+
+
+NOISE_SIGMA, NOISE_SLACK = 7.0, 64
+
+
+@functools.lru_cache(maxsize=8)
+def _noise(h: int, w: int) -> np.ndarray:
+    field = np.empty((h + NOISE_SLACK, w + NOISE_SLACK), np.uint8)
+    cv2.setRNGSeed(h * 7919 + w)
+    cv2.randn(field, 128, NOISE_SIGMA)
+    return field
 
 
 def layout_for(quiz, version: str, root: Path) -> Sheet:
