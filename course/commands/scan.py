@@ -23,13 +23,14 @@ def _configure(parser) -> None:
     parser.add_argument("--grade", action="store_true", help="also write OUT-gradebook.csv and the results report OUT-report.html")
     parser.add_argument("--language", metavar="TAG", help="the course's language (default: course.yaml's beside quizzes/, else ar)")
     parser.add_argument("--dpi", type=int, default=200, help="the resolution PDF pages are read at (default: 200)")
+    parser.add_argument("--jobs", type=int, default=None, help="processes reading pages side by side (default: one per core)")
 
 
 @command("scan", "read scanned bubble sheets into the answers CSV (and the gradebook)", order=3)
 @arguments(_configure)
 def run(args) -> int:
     return run_scan(args.quiz, args.scans, out=args.out, review=args.review, overrides=args.overrides, grade=args.grade,
-                    language=args.language, dpi=args.dpi)  # fmt: skip
+                    language=args.language, dpi=args.dpi, jobs=args.jobs)  # fmt: skip
 
 
 def run_scan(
@@ -41,6 +42,7 @@ def run_scan(
     grade: bool = False,
     language: str | None = None,
     dpi: int = 200,
+    jobs: int | None = 1,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
@@ -67,7 +69,11 @@ def run_scan(
         print("\n".join(missing), file=stderr)
         return 1
     language = language or course_language(Path(quiz_path))
-    session = Scanner(quiz, decimal_comma(language), dpi).scan([Path(p) for p in scans])
+    if jobs is None:
+        import os
+
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    session = Scanner(quiz, decimal_comma(language), dpi, max(1, jobs)).scan([Path(p) for p in scans])
     if overrides is not None:
         decision_problems = apply_decisions(session, Path(overrides))
         for problem in decision_problems:

@@ -54,15 +54,53 @@ def _pdf_pages(path: Path, shown: str, dpi: int) -> Iterator[PageImage]:
         yield PageImage(shown, 1, None, f"cannot be read as a PDF ({error})")
         return
     try:
+        if len(document) == 0:
+            yield PageImage(shown, 1, None, "a PDF without pages")
         for index in range(len(document)):
-            page = document[index]
-            try:
-                bitmap = page.render(scale=dpi / 72, grayscale=True)
-                image = np.array(bitmap.to_numpy(), copy=True)
-                if image.ndim == 3:
-                    image = image[..., 0]
-                yield PageImage(shown, index + 1, image)
-            finally:
-                page.close()
+            yield _render(document, shown, index, dpi)
     finally:
         document.close()
+
+
+def page_count(path: Path) -> int:
+    """How many pages a scanned file has (1 for a photo, or for a file that cannot be read: its page reports why)."""
+    if path.suffix.lower() != ".pdf":
+        return 1
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(path)
+    except (pypdfium2.PdfiumError, OSError):
+        return 1
+    try:
+        return max(1, len(document))
+    finally:
+        document.close()
+
+
+def page_image(path: Path, shown: str, index: int, dpi: int = PDF_DPI) -> PageImage:
+    """Page ``index`` (0-based) of a scanned file."""
+    if path.suffix.lower() != ".pdf":
+        return next(page_images(path, shown, dpi))
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(path)
+    except (pypdfium2.PdfiumError, OSError) as error:
+        return PageImage(shown, 1, None, f"cannot be read as a PDF ({error})")
+    try:
+        if len(document) == 0:
+            return PageImage(shown, 1, None, "a PDF without pages")
+        return _render(document, shown, index, dpi)
+    finally:
+        document.close()
+
+
+def _render(document, shown: str, index: int, dpi: int) -> PageImage:
+    page = document[index]
+    try:
+        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        image = np.array(bitmap.to_numpy(), copy=True)
+        return PageImage(shown, index + 1, image[..., 0] if image.ndim == 3 else image)
+    finally:
+        page.close()

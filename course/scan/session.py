@@ -29,7 +29,7 @@ import numpy as np
 from ..grading.versions import version_letters
 from ..model import Quiz
 from .decide import Item, decide_learner, decide_question
-from .images import PDF_DPI, PageImage, page_images
+from .images import PDF_DPI, PageImage, page_count, page_image, page_images
 from .layout import Block, Sheet, quiz_fingerprint, sheet_layout
 from .locate import RESOLUTION, NotLocated, find_code, is_blank, straighten
 from .read import measure
@@ -94,22 +94,24 @@ class Session:
         return [(s, p, i) for s in self.sheets for p in s.pages.values() for i in p.items.values() if i.flags]
 
 
-class Scanner:
-    """Reads pages for one quiz, keeping each version's layout once."""
+@dataclass
+class Outcome:
+    """What one page gave: the reports on it, and the page read (None when it cannot be used)."""
 
-    def __init__(self, quiz: Quiz, decimal_comma: bool = False, dpi: int = PDF_DPI):
-        self.quiz, self.decimal_comma, self.dpi = quiz, decimal_comma, dpi
+    reports: list[Report]
+    read: ReadPage | None = None
+    version: str = "A"
+    pages: int = 1  # the sheet's page count
+
+
+class Reader:
+    """Reads one page at a time for one quiz, keeping each version's layout once (in a worker process, or here)."""
+
+    def __init__(self, quiz: Quiz, decimal_comma: bool = False):
+        self.quiz, self.decimal_comma = quiz, decimal_comma
         self.fingerprint = quiz_fingerprint(quiz)
         self.layouts: dict[tuple, Sheet] = {}
-        self.session = Session(quiz)
-        self.current: LearnerSheet | None = None
-
-    def scan(self, paths: Iterable[Path], shown: dict[Path, str] | None = None) -> Session:
-        for path in paths:
-            for image in page_images(path, (shown or {}).get(path, str(path)), self.dpi):
-                self.add(image)
-        self.finish()
-        return self.session
+        self.questions = {q.id: q for q in quiz.questions}
 
     def layout(self, version: str, paper: str, rtl: bool) -> Sheet:
         key = (version, paper, rtl)
@@ -117,68 +119,122 @@ class Scanner:
             self.layouts[key] = sheet_layout(self.quiz, version, paper, rtl)
         return self.layouts[key]
 
-    def report(self, image: PageImage, kind: str, message: str, thumbnail: bool = False) -> None:
-        picture = _thumbnail(image.image) if thumbnail and image.image is not None else None
-        self.session.reports.append(Report(image.file, image.page, kind, message, picture))
+    def examine(self, image: PageImage) -> Outcome:
+        reports: list[Report] = []
 
-    def add(self, image: PageImage) -> None:
-        self.session.pages_read += 1
+        def report(kind: str, message: str, thumbnail: bool = False) -> Outcome:
+            picture = _thumbnail(image.image) if thumbnail and image.image is not None else None
+            reports.append(Report(image.file, image.page, kind, message, picture))
+            return Outcome(reports)
+
         if image.image is None:
-            self.report(image, "unreadable", image.problem or "cannot be read")
-            return
+            return report("unreadable", image.problem or "cannot be read")
         found = find_code(image.image)
         if not hasattr(found, "code"):
             if is_blank(image.image):
-                self.report(image, "blank", "blank page")
-            else:
-                self.report(image, "unreadable", "no bubble sheet code found (not a bubble sheet, or too blurred or cut off)", True)
-            return
+                return report("blank", "blank page")
+            return report("unreadable", "no bubble sheet code found (not a bubble sheet, or too blurred or cut off)", True)
         code = found.code
         if code.quiz != self.quiz.id:
-            self.report(image, "wrong-quiz", f"a page of quiz `{code.quiz}`, not `{self.quiz.id}`")
-            return
+            return report("wrong-quiz", f"a page of quiz `{code.quiz}`, not `{self.quiz.id}`")
         if code.fingerprint != self.fingerprint:
-            self.report(image, "edition", "printed from another edition of this quiz (its questions have changed since): not read")
-            return
+            return report("edition", "printed from another edition of this quiz (its questions have changed since): not read")
         if code.version not in version_letters(self.quiz):
-            self.report(image, "version", f"version {code.version}, which this quiz does not have: not read")
-            return
+            return report("version", f"version {code.version}, which this quiz does not have: not read")
         if abs(found.turned) > 135:
-            self.report(image, "upside-down", "upside down: read turned")
+            report("upside-down", "upside down: read turned")
         sheet = self.layout(code.version, code.paper, code.rtl)
         if code.page > len(sheet.pages) or code.pages != len(sheet.pages):
-            self.report(image, "edition", "its page count differs from this quiz's sheet: not read")
-            return
+            return report("edition", "its page count differs from this quiz's sheet: not read")
         try:
             canvas = straighten(image.image, found, sheet)
         except NotLocated as error:
-            self.report(image, "unreadable", str(error), True)
-            return
-        self._place(image, code.page, code.version, self._read(image, canvas, sheet, code.page), len(sheet.pages))
+            return report("unreadable", str(error), True)
+        return Outcome(reports, self._read(image, canvas, sheet, code.page), code.version, len(sheet.pages))
 
     def _read(self, image: PageImage, canvas: np.ndarray, sheet: Sheet, number: int) -> ReadPage:
         page = sheet.pages[number - 1]
         fills = measure(canvas, sheet, page)
         items = {}
         blocks = {block.item: block for block in page.blocks}
-        questions = {q.id: q for q in self.quiz.questions}
         for name in blocks:
-            items[name] = decide_learner(fills) if name == "learner" else decide_question(questions[name], fills, self.decimal_comma)
+            question = self.questions.get(name)
+            items[name] = decide_learner(fills) if question is None else decide_question(question, fills, self.decimal_comma)
         read = ReadPage(image.file, image.page, number, items)
         for name, item in items.items():
             if item.flags:
                 read.crops[name] = crop(canvas, blocks[name])
         return read
 
-    def _place(self, image: PageImage, number: int, version: str, read: ReadPage, expected: int) -> None:
-        current = self.current
+
+_READER: Reader | None = None  # a worker process's
+
+
+def _start_worker(quiz: Quiz, decimal_comma: bool) -> None:
+    global _READER
+    cv2.setNumThreads(1)
+    _READER = Reader(quiz, decimal_comma)
+
+
+def _examine_page(path: Path, shown: str, index: int, dpi: int) -> Outcome:
+    assert _READER is not None
+    return _READER.examine(page_image(path, shown, index, dpi))
+
+
+class Scanner:
+    """Puts the pages of a class's scans together, in the order they come; ``jobs`` processes read them."""
+
+    def __init__(self, quiz: Quiz, decimal_comma: bool = False, dpi: int = PDF_DPI, jobs: int = 1):
+        self.quiz, self.decimal_comma, self.dpi, self.jobs = quiz, decimal_comma, dpi, jobs
+        self.reader = Reader(quiz, decimal_comma)
+        self.session = Session(quiz)
+        self.current: LearnerSheet | None = None
+
+    def scan(self, paths: Iterable[Path], shown: dict[Path, str] | None = None) -> Session:
+        paths = list(paths)
+        names = {path: (shown or {}).get(path, str(path)) for path in paths}
+        if self.jobs > 1:
+            tasks = [(path, names[path], index) for path in paths for index in range(page_count(path))]
+            if len(tasks) > 1:
+                self._in_workers(tasks)
+                self.finish()
+                return self.session
+        for path in paths:
+            for image in page_images(path, names[path], self.dpi):
+                self.add(image)
+        self.finish()
+        return self.session
+
+    def _in_workers(self, tasks: list) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        workers = min(self.jobs, len(tasks))
+        with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(self.quiz, self.decimal_comma)) as pool:
+            paths, names, indexes = zip(*tasks, strict=True)
+            for outcome in pool.map(_examine_page, paths, names, indexes, [self.dpi] * len(tasks)):
+                self.take(outcome)
+
+    def add(self, image: PageImage) -> None:
+        self.take(self.reader.examine(image))
+
+    def take(self, outcome: Outcome) -> None:
+        self.session.pages_read += 1
+        self.session.reports += outcome.reports
+        if outcome.read is not None:
+            self._place(outcome.read, outcome.version, outcome.pages)
+
+    def _place(self, read: ReadPage, version: str, expected: int) -> None:
+        number, current = read.number, self.current
         if number == 1 or current is None or current.version != version:
             self._close()
             self.current = LearnerSheet(version, {number: read}, expected)
             return
         if number in current.pages:
             other = current.pages[number]
-            self.report(image, "duplicate-page", f"page {number} of this sheet again (first at {other.file}:{other.page}): left out")
+            message = f"page {number} of this sheet again (first at {other.file}:{other.page}): left out"
+            self.session.reports.append(Report(read.file, read.page, "duplicate-page", message))
             return
         current.pages[number] = read
 

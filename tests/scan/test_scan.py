@@ -250,3 +250,14 @@ def _planted_score(quiz, pages, seed, qid):
     sheet = syn.layout_for(quiz, "A", syn.ENGLISH)
     marks, _ = syn.plan_answers(quiz, sheet, 1, random.Random(seed), 0.0)
     return next((key[3] for key in marks if key[0] == qid and key[1] == "score"), None)
+
+
+def test_pages_read_in_two_processes_give_the_same_answers_and_reports(english, tmp_path):
+    quiz, pages = english
+    quiz_file = _english_quiz_file(quiz, tmp_path)
+    images = [_filled(quiz, pages[v], v, 1, seed=20 + n)[0] for n, v in enumerate("ABAB")]
+    scan = _pdf([images[0], np.full_like(images[0], 250), *images[1:]], tmp_path / "class.pdf")
+    one = _run(quiz_file, [scan], tmp_path, jobs=1)
+    two = _run(quiz_file, [scan], tmp_path, jobs=2)
+    assert one == two
+    assert len(one[2]) == 5 and f"{scan}:2: blank page" in one[1]
