@@ -80,23 +80,25 @@ def apply_decisions(session: Session, path: Path) -> list:
         if read is None or item not in read.items:
             problems.error(line, f"no item `{item}` on {file}:{page} in these scans")
             continue
-        target = read.items[item]
-        if target.score is not None or any(flag.startswith("score") for flag in target.flags) or _is_short(session, item):
-            try:
-                fraction = float(decision.replace(",", "."))
-            except ValueError:
-                fraction = -1.0
-            if fraction not in SCORES:
-                problems.error(line, f"a short answer's score is 0, 0.5 or 1, found `{decision}`")
-                continue
-            target.score = fraction
-            question = next(q for q in session.quiz.questions if q.id == item)
-            target.cell = question.answers[0] if fraction == 1.0 and question.answers else ""
-        else:
-            target.cell = "" if decision == "-" else decision
-        target.flags = []
+        refused = settle(session, read.items[item], decision)
+        if refused:
+            problems.error(line, refused)
     return list(problems)
 
 
-def _is_short(session: Session, item: str) -> bool:
-    return any(q.id == item and q.type == "short" for q in session.quiz.questions)
+def settle(session: Session, target, decision: str) -> str | None:
+    """The trainer's decision on a flagged item: its cell (or a short answer's score) replaced, its flags gone; else why not."""
+    question = next((q for q in session.quiz.questions if q.id == target.item), None)
+    if question is not None and question.type == "short":
+        try:
+            fraction = float(decision.replace(",", "."))
+        except ValueError:
+            fraction = -1.0
+        if fraction not in SCORES:
+            return f"a short answer's score is 0, 0.5 or 1, found `{decision[:20]}`"
+        target.score = fraction
+        target.cell = question.answers[0] if fraction == 1.0 and question.answers else ""
+    else:
+        target.cell = "" if decision == "-" else decision
+    target.flags = []
+    return None
