@@ -99,8 +99,45 @@ def page_image(path: Path, shown: str, index: int, dpi: int = PDF_DPI) -> PageIm
 def _render(document, shown: str, index: int, dpi: int) -> PageImage:
     page = document[index]
     try:
-        bitmap = page.render(scale=dpi / 72, grayscale=True)
-        image = np.array(bitmap.to_numpy(), copy=True)
-        return PageImage(shown, index + 1, image[..., 0] if image.ndim == 3 else image)
+        image = _scanned_image(page, dpi)
+        if image is None:
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            image = np.array(bitmap.to_numpy(), copy=True)
+            image = image[..., 0] if image.ndim == 3 else image
+        return PageImage(shown, index + 1, image)
     finally:
         page.close()
+
+
+def _scanned_image(page, dpi: int) -> np.ndarray | None:
+    """A scanner's page (one upright image covering the page) as its own pixels, at most ``dpi``; None for any other page.
+
+    Decoding the page's image is about ten times as fast as rendering the page
+    (PDFium resamples it), and loses nothing.
+    """
+    import cv2
+    import pypdfium2.raw as raw
+
+    images = list(page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1))
+    if len(images) != 1:
+        return None
+    width, height = page.get_size()
+    left, bottom, right, top = images[0].get_bounds()
+    matrix = images[0].get_matrix()
+    upright = matrix.a > 0 and matrix.d > 0 and abs(matrix.b) < 1e-6 and abs(matrix.c) < 1e-6
+    if not upright or (right - left) * (top - bottom) < 0.9 * width * height:
+        return None
+    try:
+        bitmap = images[0].get_bitmap(render=False)
+    except Exception:  # an image PDFium cannot decode on its own (a mask, a rare filter): the page is rendered instead
+        return None
+    pixels = bitmap.to_numpy()
+    if pixels.ndim == 3:
+        code = cv2.COLOR_BGRA2GRAY if pixels.shape[2] == 4 else cv2.COLOR_BGR2GRAY
+        pixels = cv2.cvtColor(pixels, code)
+    if pixels.dtype != np.uint8 or pixels.ndim != 2:
+        return None
+    scale = dpi * (right - left) / 72 / pixels.shape[1]
+    if scale < 0.77:  # scanned at more than 1.3 times what is needed: brought down, as rendering would
+        return cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return np.array(pixels, copy=True)

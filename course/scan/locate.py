@@ -22,7 +22,8 @@ from .layout import MARK, Code, Sheet, parse_code
 
 RESOLUTION = 6.0  # canvas pixels per millimetre
 SEARCH = 45.0  # how far (mm) from where the code predicts it a corner mark may be
-CODE_SEARCH_SIZE = 2400  # the code is looked for on the page shrunk to this many pixels at most (a 300 dpi scan, a phone's photo)
+CODE_SEARCH_SIZE = 2400  # a page larger than CODE_SHRINK_FROM pixels (300 dpi, a phone's photo) is shrunk to this to look for the code
+CODE_SHRINK_FROM = 3000
 BLANK_SPREAD = 12  # a page whose grey levels spread less than this is blank
 
 
@@ -41,7 +42,7 @@ def find_code(image: np.ndarray) -> Found | list[str]:
     """The sheet's code on the page, or what else was found (texts of other codes; empty: none)."""
     import zxingcpp
 
-    shrink = min(1.0, CODE_SEARCH_SIZE / max(image.shape))
+    shrink = 1.0 if max(image.shape) <= CODE_SHRINK_FROM else CODE_SEARCH_SIZE / max(image.shape)
     small = image if shrink == 1.0 else cv2.resize(image, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
     results = zxingcpp.read_barcodes(small, formats=zxingcpp.BarcodeFormat.QRCode)
     if not results and shrink < 1.0:

@@ -44,9 +44,18 @@ def ink_darkness(canvas: np.ndarray, sheet: Sheet) -> float:
         outer = round(MARK * RESOLUTION * 0.9)
         ink = float(np.median(canvas[cy - inner : cy + inner, cx - inner : cx + inner]))
         ring = canvas[max(0, cy - outer) : cy + outer, max(0, cx - outer) : cx + outer]
-        paper = float(np.percentile(ring, PAPER_PERCENTILE))
+        paper = _bright(ring)
         levels.append(1 - ink / max(paper, 1.0))
     return max(0.2, float(np.median(levels)))
+
+
+def _bright(pixels: np.ndarray) -> float:
+    """The ``PAPER_PERCENTILE`` level of some pixels (a partial sort: numpy's percentile costs ten times as much here)."""
+    flat = pixels.ravel()
+    if flat.size == 0:
+        return 255.0
+    kth = min(flat.size - 1, flat.size * PAPER_PERCENTILE // 100)
+    return float(np.partition(flat, kth)[kth])
 
 
 def measure(canvas: np.ndarray, sheet: Sheet, page: Page) -> dict[tuple, float]:
@@ -60,7 +69,7 @@ def measure(canvas: np.ndarray, sheet: Sheet, page: Page) -> dict[tuple, float]:
         cx, cy = round(bubble.x * RESOLUTION), round(bubble.y * RESOLUTION)
         inside = canvas[cy - half : cy + half + 1, cx - half : cx + half + 1]
         square = canvas[max(0, cy - around) : min(height, cy + around), max(0, cx - around) : min(width, cx + around)]
-        paper = max(float(np.percentile(square, PAPER_PERCENTILE)), 1.0)
+        paper = max(_bright(square), 1.0)
         if inside.shape != DISC.shape:
             fills[(bubble.item, bubble.part, bubble.row, bubble.col)] = 0.0
             continue
