@@ -261,3 +261,14 @@ def test_pages_read_in_two_processes_give_the_same_answers_and_reports(english, 
     two = _run(quiz_file, [scan], tmp_path, jobs=2)
     assert one == two
     assert len(one[2]) == 5 and f"{scan}:2: blank page" in one[1]
+
+
+def test_the_question_sheet_names_its_bubble_sheet(english, tmp_path):
+    from course.render.pdf.paper import write_quiz_paper
+    from tests.pdftext import pdftotext
+
+    quiz, _ = english
+    renderer = syn._renderer(syn.ENGLISH)
+    target = tmp_path / "sheet-B.pdf"
+    write_quiz_paper(renderer, quiz, 3, target)  # version B's question sheet (sheet, key, bubbles per version)
+    assert "customs-basics-quiz-bubbles-B.pdf" in " ".join(pdftotext(target).split())
