@@ -1,4 +1,4 @@
-"""Every string the bubble sheet and the review page show is translated into Arabic, French and Persian (scan.po)."""
+"""Every string the bubble sheet and the review pages show is translated into Arabic, French and Persian (scan.po)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from babel.messages.pofile import read_po
 from course.render.pdf.bubbles import HINTS
 
 REPO = Path(__file__).resolve().parents[2]
-TEMPLATES = [REPO / "templates" / "pdf" / "quiz-bubbles.html", REPO / "templates" / "scan" / "review.html"]
+TEMPLATES = [REPO / "templates" / name for name in ("pdf/quiz-bubbles.html", "scan/review.html", "classroom/scans.html")]
 CALL = re.compile(r"""_\(\s*(["'])(.+?)\1""")
 
 
 def _strings() -> set[str]:
     found = {match.group(2) for path in TEMPLATES for match in CALL.finditer(path.read_text(encoding="utf-8"))}
-    found.add("Or answer on the bubble sheet %(file)s, which the trainer scans.")
+    found.add("Or answer on the bubble sheet %(file)s, which the trainer scans.")  # quiz-sheet.html
+    found |= {"Paper quiz: the scanned bubble sheets (PDF, JPEG or PNG)", "Read the scans"}  # classroom/class.html
     return found | set(HINTS.values())
 
 
