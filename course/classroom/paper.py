@@ -32,7 +32,7 @@ from .errors import bad_request, not_found
 
 SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-NOT_ON_ROSTER = "learner number: not on this class's roster"
+NOT_ON_ROSTER = "learner number: not on this class's roster"  # said in the course's language by course.render.scan_review
 
 
 def pending_folder(course_root: Path) -> Path:

@@ -32,6 +32,8 @@ def render_review(session: Session, language: str, decisions: str | None) -> str
         pages=session.pages_read,
         decisions=decisions,
         css=css,
+        reason=lambda flag: say_flag(flag, language),
+        kind=lambda name: say_kind(name, language),
     )
 
 
@@ -46,3 +48,59 @@ def _number(session: Session, sheet, item: str) -> int | None:
 
 def write_review(session: Session, language: str, target: Path, decisions: Path | None) -> None:
     target.write_text(render_review(session, language, decisions.name if decisions else None), encoding="utf-8")
+
+
+PARTS = {  # what a flag names, before its colon (course.scan.decide)
+    "answer": "answer",
+    "score": "score",
+    "minus": "minus",
+    "decimal mark": "decimal mark",
+    "learner number": "learner number",
+}
+REASONS = (
+    "a light mark or an erasure",
+    "more than one circle filled",
+    "not ticked by the trainer yet",
+    "a column left empty between digits",
+    "no digit filled",
+    "a minus or a decimal mark without digits",
+    "the decimal mark is not between two digits",
+    "not on this class's roster",
+)
+KINDS = {  # a page note's kind (course.scan.session.Report), as the review page names it
+    "wrong-quiz": "Another quiz",
+    "edition": "Another edition of this quiz",
+    "version": "A version this quiz does not have",
+    "unreadable": "Unreadable page",
+    "blank": "Blank page",
+    "upside-down": "Upside down",
+    "duplicate-page": "Page seen twice",
+    "duplicate-sheet": "Sheet scanned twice",
+    "same-learner": "Learner number on two sheets",
+    "missing": "Missing pages",
+}
+
+
+def say_flag(flag: str, language: str) -> str:
+    """A reader's flag (``row 2: more than one circle filled``) in the course's language; as it is when unknown."""
+    from .i18n import translate
+
+    part, _, reason = flag.rpartition(": ")
+    if reason not in REASONS:
+        return flag
+    said = translate(language, reason)
+    if not part:
+        return said
+    if part in PARTS:
+        return f"{translate(language, PARTS[part])}: {said}"
+    kind, _, number = part.partition(" ")
+    if kind in ("row", "column") and number.isdigit():
+        name = translate(language, "row %(n)s" if kind == "row" else "column %(n)s") % {"n": number}
+        return f"{name}: {said}"
+    return flag
+
+
+def say_kind(kind: str, language: str) -> str:
+    from .i18n import translate
+
+    return translate(language, KINDS.get(kind, "Unreadable page"))

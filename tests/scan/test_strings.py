@@ -50,3 +50,33 @@ def test_placeholders_survive_translation():
             for message in read_po(stream):
                 if message.id:
                     assert set(re.findall(r"%\(\w+\)s", message.id)) == set(re.findall(r"%\(\w+\)s", message.string)), message.id
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "fa"])
+def test_every_flag_and_page_note_of_the_reader_is_said_in_the_course_language(language):
+    from course.render.scan_review import KINDS, PARTS, REASONS
+
+    catalogue = _catalogue(language)
+    needed = {*PARTS.values(), *REASONS, *KINDS.values(), "row %(n)s", "column %(n)s"}
+    assert not sorted(needed - set(catalogue))
+
+
+def test_a_flag_is_said_part_by_part():
+    from course.render.scan_review import say_flag
+
+    assert say_flag("row 2: more than one circle filled", "ar") == "الصف 2: مُلئت أكثر من دائرة"
+    assert say_flag("learner number: not on this class's roster", "fr") == "numéro de l’apprenant: absent de la liste de cette classe"
+    assert say_flag("something new", "ar") == "something new"
+
+
+def test_every_reason_the_reader_gives_is_one_the_review_can_say():
+    import inspect
+
+    from course.classroom import paper
+    from course.render.scan_review import REASONS
+    from course.scan import decide
+
+    source = inspect.getsource(decide)
+    given = set(re.findall(r'"(?:[^"]*: )?([a-z][^"{]*)"\)', source)) | set(re.findall(r'f"\{what\}: ([^"]+)"', source))
+    given = {g for g in given if " " in g} | {paper.NOT_ON_ROSTER.partition(": ")[2]}
+    assert given <= set(REASONS), given - set(REASONS)
