@@ -98,7 +98,15 @@ def settle(session: Session, target, decision: str) -> str | None:
             return f"a short answer's score is 0, 0.5 or 1, found `{decision[:20]}`"
         target.score = fraction
         target.cell = question.answers[0] if fraction == 1.0 and question.answers else ""
+    elif target.item == "learner":
+        number = decision.translate(DIGITS).strip()
+        if not number.isascii() or not number.isdigit():
+            return f"a learner number is digits, found `{decision[:20]}`"
+        target.cell = number
     else:
         target.cell = "" if decision == "-" else decision
     target.flags = []
     return None
+
+
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")  # Arabic-Indic and Persian digits typed for a learner number

@@ -272,3 +272,15 @@ def test_the_question_sheet_names_its_bubble_sheet(english, tmp_path):
     target = tmp_path / "sheet-B.pdf"
     write_quiz_paper(renderer, quiz, 3, target)  # version B's question sheet (sheet, key, bubbles per version)
     assert "customs-basics-quiz-bubbles-B.pdf" in " ".join(pdftotext(target).split())
+
+
+def test_a_learner_number_decided_in_arabic_digits_is_stored_in_latin_ones(english):
+    from course.scan.answers import settle
+    from course.scan.decide import Item
+    from course.scan.session import Session
+
+    quiz, _ = english
+    item = Item("learner", "", ["learner number: no digit filled"])
+    assert settle(Session(quiz), item, "٤٢٤٢") is None
+    assert item.cell == "4242" and item.sure
+    assert settle(Session(quiz), Item("learner", "", ["x"]), "Amal") == "a learner number is digits, found `Amal`"
