@@ -34,6 +34,7 @@ def render_review(session: Session, language: str, decisions: str | None) -> str
         css=css,
         reason=lambda flag: say_flag(flag, language),
         kind=lambda name: say_kind(name, language),
+        reading=lambda item: say_reading(session, item, language),
     )
 
 
@@ -104,3 +105,21 @@ def say_kind(kind: str, language: str) -> str:
     from .i18n import translate
 
     return translate(language, KINDS.get(kind, "Unreadable page"))
+
+
+def say_reading(session: Session, item, language: str) -> str:
+    """A reading as the sheet shows it: the letters of the course (أ، ب... in Arabic), true and false in its words."""
+    import re as _re
+
+    from ..model import letter_index
+    from .environment import display_letter
+    from .i18n import translate
+
+    question = next((q for q in session.quiz.questions if q.id == item.item), None)
+    if question is None or not item.cell:
+        return item.cell or "—"
+    if question.type == "true_false":
+        return translate(language, "True" if item.cell == "true" else "False")
+    if question.type in ("single", "multiple", "matching", "ordering"):
+        return _re.sub(r"[a-j]", lambda m: display_letter(letter_index(m.group(0)), language), item.cell)
+    return item.cell

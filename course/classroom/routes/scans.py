@@ -59,13 +59,14 @@ async def review(request: Request) -> Response:
 
 
 def _page(request, trainer, found, quiz, session, refused: list[str], status_code: int = 200) -> Response:
-    from ...render.scan_review import say_flag, say_kind
+    from ...render.scan_review import say_flag, say_kind, say_reading
 
     language = classroom(request).course.language
     items = [{"sheet": sheet, "page": page, "item": item} for sheet, page, item in session.flagged()]
     return render(request, "classroom/scans.html", status_code=status_code, trainer=trainer, room=found, quiz=quiz, session=session,
                   items=items, refused=refused, token=request.path_params["token"],
-                  reason=lambda flag: say_flag(flag, language), kind=lambda name: say_kind(name, language))  # fmt: skip
+                  reason=lambda flag: say_flag(flag, language), kind=lambda name: say_kind(name, language),
+                  reading=lambda item: say_reading(session, item, language))  # fmt: skip
 
 
 async def settle(request: Request) -> Response:
