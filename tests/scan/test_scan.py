@@ -284,3 +284,16 @@ def test_a_learner_number_decided_in_arabic_digits_is_stored_in_latin_ones(engli
     assert settle(Session(quiz), item, "٤٢٤٢") is None
     assert item.cell == "4242" and item.sure
     assert settle(Session(quiz), Item("learner", "", ["x"]), "Amal") == "a learner number is digits, found `Amal`"
+
+
+def test_the_command_line_names_a_missing_scan_and_exits_1(tmp_path):
+    import subprocess
+    import sys
+
+    quiz = syn.ENGLISH / "quizzes" / "customs-basics-quiz.yaml"
+    command = [sys.executable, str(syn.REPO / "build.py"), "scan", str(quiz), str(tmp_path / "nothing.pdf")]
+    environment = {"PYTHONPATH": str(syn.REPO), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=environment)
+    assert done.returncode == 1
+    assert f"{tmp_path / 'nothing.pdf'}: no such file" in done.stderr
+    assert "Traceback" not in done.stderr
