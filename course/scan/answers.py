@@ -24,7 +24,7 @@ from pathlib import Path
 from ..grading.spreadsheet import SafeWriter, opened
 from ..grading.versions import version_count
 from ..problems import Problems
-from .decide import SCORES
+from .decide import SCORES, NumberCell
 from .session import Session
 
 DECISION_HEADER = ["file", "page", "item", "reading", "decision", "reason"]
@@ -103,6 +103,8 @@ def settle(session: Session, target, decision: str) -> str | None:
         if not number.isascii() or not number.isdigit():
             return f"a learner number is digits, found `{decision[:20]}`"
         target.cell = number
+    elif question is not None and question.type == "numeric":
+        target.cell = "" if decision == "-" else NumberCell(decision)  # a minus sign here is a number's: written as it is
     else:
         target.cell = "" if decision == "-" else decision
     target.flags = []

@@ -297,3 +297,18 @@ def test_the_command_line_names_a_missing_scan_and_exits_1(tmp_path):
     assert done.returncode == 1
     assert f"{tmp_path / 'nothing.pdf'}: no such file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_negative_number_decided_by_the_trainer_reaches_grade_as_a_number(english, tmp_path):
+    from course.scan.answers import settle, write_answers
+    from course.scan.decide import Item
+    from course.scan.session import LearnerSheet, ReadPage, Session
+
+    quiz, _ = english
+    numeric = next(q for q in quiz.questions if q.type == "numeric")
+    item = Item(numeric.id, "", ["a column left empty between digits"])
+    session = Session(quiz, [LearnerSheet("A", {1: ReadPage("a.pdf", 1, 1, {numeric.id: item, "learner": Item("learner", "7")})})])
+    assert settle(session, item, "-3.5") is None
+    write_answers(session, tmp_path / "answers.csv")
+    rows = list(csv.reader((tmp_path / "answers.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][rows[0].index(numeric.id)] == "-3.5"  # not '-3.5, which grade could not read
