@@ -127,3 +127,11 @@ def test_only_the_scans_upload_may_send_a_large_body(paper_room):
     scans = trainer.post(f"/trainer/classes/{class_id}/quizzes/customs-basics-quiz/scans", data={"csrf_token": trainer.csrf},
                          files=[("scans", ("a.txt", big, "text/plain"))])  # fmt: skip
     assert scans.status_code == 400 and "not a PDF, JPEG or PNG file" in scans.text
+
+
+def test_bubble_sheets_are_for_learners_and_keys_are_not(tmp_path):
+    from course.classroom.sitefiles import SiteFiles
+
+    files = SiteFiles(tmp_path, {"pdf/quizzes/q-bubbles-B.pdf": "bubbles", "pdf/quizzes/q-key-B.pdf": "quiz-key-pdf"})
+    assert files.audience("pdf/quizzes/q-bubbles-B.pdf") == "learner"
+    assert files.audience("pdf/quizzes/q-key-B.pdf") == "trainer"
