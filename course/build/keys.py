@@ -130,7 +130,7 @@ class Keys:
 
     def quiz_papers(self, quiz: Quiz, module: Module | None, number: int | None) -> str:
         shown = {"id": module.id, "title": module.title, "notes": module.trainer_notes_markdown} if module else None
-        templates = ("pdf/quiz-sheet.html", "pdf/quiz-key.html", "pdf/quiz.css")
+        templates = ("pdf/quiz-sheet.html", "pdf/quiz-key.html", "pdf/quiz.css", "pdf/quiz-bubbles.html", "pdf/bubbles.css")
         return self._key("quiz-papers", templates, self.pdf, quiz=self.of(quiz), module=shown, number=number)
 
     def glossary_part(self) -> str:

@@ -23,7 +23,7 @@ from .errors import DatabaseUnavailable, Refused
 from .middleware import BodyLimit, BrowserCookies
 from .migrations import migrate
 from .pages import quiz_pages
-from .routes import api, learner, reports, trainer, verify
+from .routes import api, learner, reports, scans, trainer, verify
 from .sitefiles import CanonicalPaths, load_site_files, site_file
 from .state import Classroom
 from .views import classroom_translations
@@ -51,12 +51,12 @@ def create_app(config: ClassroomConfig) -> Starlette:
         yield
         room.database.close()
 
-    routes = [*learner.ROUTES, *api.ROUTES, *trainer.ROUTES, *reports.ROUTES, *verify.ROUTES]
+    routes = [*learner.ROUTES, *api.ROUTES, *trainer.ROUTES, *scans.ROUTES, *reports.ROUTES, *verify.ROUTES]
     routes.append(Route("/{path:path}", site_file, methods=["GET", "HEAD"]))  # the build's files, by manifest kind
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts), www_redirect=False),
         Middleware(CanonicalPaths),
-        Middleware(BodyLimit, limit=config.max_body),
+        Middleware(BodyLimit, limit=config.max_body, upload_limit=config.max_scans, upload_paths=scans.UPLOAD_PATH),
         Middleware(BrowserCookies, secure=config.secure_cookies),
     ]
     app = Starlette(

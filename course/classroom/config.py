@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_BODY = 64 * 1024  # a quiz submission is a few kilobytes; anything larger is refused (413)
+MAX_SCANS = 200 * 1024 * 1024  # a class's scanned bubble sheets (a PDF of 40 pages at 200 dpi is about 10 MB)
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class ClassroomConfig:
     db_url: str
     secure_cookies: bool = False  # set behind https: cookies get the Secure flag
     max_body: int = MAX_BODY
+    max_scans: int = MAX_SCANS  # the scans of a class's paper quiz, uploaded by a trainer
+    scans_dir: Path | None = None  # where read scans wait for their review (default: COURSE/.classroom/scans)
     public_url: str | None = None  # the address printed in certificate QR codes (else ``address``)
     # Host names (no port) a request may name in its Host header (anything else: 400). The
     # command line passes the bind address, localhost and --allowed-host; this default is for

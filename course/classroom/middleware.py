@@ -25,17 +25,25 @@ def _too_large(limit: int) -> tuple[dict, dict]:
 
 
 class BodyLimit:
-    """413 for a declared or streamed body over ``limit`` bytes, before any handler reads it."""
+    """413 for a declared or streamed body over ``limit`` bytes, before any handler reads it.
 
-    def __init__(self, app, limit: int):
+    An upload of scans (``POST`` to a path ``upload_paths`` matches) may be up
+    to ``upload_limit``; its handler reads the body only for a signed-in trainer.
+    """
+
+    def __init__(self, app, limit: int, upload_limit: int | None = None, upload_paths=None):
         self.app, self.limit = app, limit
+        self.upload_limit, self.upload_paths = upload_limit or limit, upload_paths
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.limit
+        if self.upload_paths is not None and scope.get("method") == "POST" and self.upload_paths.fullmatch(scope.get("path", "")):
+            limit = self.upload_limit
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            for message in _too_large(self.limit):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            for message in _too_large(limit):
                 await send(message)
             return
         seen = 0
@@ -44,14 +52,14 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
+            if seen > limit:
                 raise BodyTooLarge()
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except BodyTooLarge:
-            for message in _too_large(self.limit):
+            for message in _too_large(limit):
                 await send(message)
 
 

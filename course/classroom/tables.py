@@ -66,6 +66,7 @@ attempts = table(
     column("percent", Float),
     column("passed", Boolean),
     column("created_at", Float),
+    column("source", String),  # online, or paper (migration 3)
 )
 
 certificates = table(

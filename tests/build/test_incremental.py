@@ -32,6 +32,7 @@ CUSTOMS_QUIZ = {
     "quizzes/customs-basics-quiz.html",
     "pdf/quizzes/customs-basics-quiz-sheet.pdf",
     "pdf/quizzes/customs-basics-quiz-key.pdf",
+    "pdf/quizzes/customs-basics-quiz-bubbles.pdf",
     "lms/customs-basics-quiz.moodle.xml",
     "lms/customs-basics-quiz.gift",
     "lms/customs-basics-quiz-qti.zip",
@@ -139,6 +140,7 @@ CASES = {
         "quizzes/risk-profiling-quiz.html",
         "pdf/quizzes/risk-profiling-quiz-sheet.pdf",
         "pdf/quizzes/risk-profiling-quiz-key.pdf",
+        "pdf/quizzes/risk-profiling-quiz-bubbles.pdf",
         *SCORM,
     },
     module_order: {

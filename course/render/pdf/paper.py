@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # WeasyPrint is imported only where PDFs are laid out
 PAPERS = (  # template, file suffix, manifest kind
     ("pdf/quiz-sheet.html", "sheet", "quiz-sheet-pdf"),
     ("pdf/quiz-key.html", "key", "quiz-key-pdf"),
+    ("pdf/quiz-bubbles.html", "bubbles", "bubbles"),  # the bubble sheet for `course scan` (course.render.pdf.bubbles)
 )
 TYPE_NAMES = {
     "single": "Single choice",
@@ -86,9 +87,20 @@ def write_quiz_paper(renderer: PdfRenderer, quiz: Quiz, which: int, target: Path
     renderer.fetcher.reads()
     stylesheets = _quiz_stylesheets(renderer)
     template = PAPERS[which % len(PAPERS)][0]
+    if template == "pdf/quiz-bubbles.html":
+        from .bubbles import write_bubble_sheet
+
+        pages = write_bubble_sheet(renderer, printed, target, question_sheet(quiz, printed))
+        return {"pages": pages, "reads": renderer.fetcher.reads()}
+    context["bubble_sheet"] = Path(paper_paths(quiz)[which - which % len(PAPERS) + 2][0]).name
     document = renderer.render(template, stylesheets=stylesheets, letter_index=letter_index, text_dir=text_dir, **context)
     document.write_pdf(target, **PDF_OPTIONS)
     return {"pages": len(document.pages), "reads": renderer.fetcher.reads()}
+
+
+def question_sheet(quiz: Quiz, printed: PrintedVersion) -> str:
+    """The file name of the question sheet a bubble sheet goes with."""
+    return f"{quiz.id}-sheet.pdf" if printed.letter is None else f"{quiz.id}-sheet-{printed.version.letter}.pdf"
 
 
 def _quiz_stylesheets(renderer: PdfRenderer) -> list:
