@@ -15,6 +15,8 @@ from pathlib import Path
 
 from ...model import Course, Module, Quiz, letter_index
 from ..environment import environment
+from ..i18n import translate
+from .progress import progress_data
 from .quiz_page import inline_markdown, page_data
 
 
@@ -45,9 +47,12 @@ class Page:
 def render(course: Course, page: Page) -> str:
     env = environment(course.language)
     if page.what == "index":
-        return env.get_template("site/index.html").render(course=course, root="", page="index", pdfs={"book": page.target})
+        progress = progress_data(course, "index", "index.html", "")
+        pdfs = {"book": page.target}
+        return env.get_template("site/index.html").render(course=course, root="", page="index", pdfs=pdfs, progress=progress)
     if page.what == "glossary":
-        return env.get_template("site/glossary.html").render(course=course, root="", page="glossary")
+        progress = progress_data(course, "glossary", "glossary.html", "")
+        return env.get_template("site/glossary.html").render(course=course, root="", page="glossary", progress=progress)
     if page.what == "module":
         return _module_page(course, env, page.index + 1, page.target)
     if page.what == "quiz":
@@ -83,7 +88,12 @@ def _module_page(course: Course, env, number: int, pdf: str | None) -> str:
         previous=previous,
         next=following,
         pdf=pdf,
+        progress=progress_data(course, "module", f"modules/{module.id}.html", "../", module.id, _numbered(course, number, module.title)),
     )
+
+
+def _numbered(course: Course, number: int, title: str) -> str:
+    return translate(course.language, "Module %(n)s", n=number) + ": " + title
 
 
 def quiz_module(course: Course, quiz):
@@ -107,6 +117,7 @@ def _quiz_page(course: Course, env, quiz, sheet: str | None) -> str:
         data=page_data(course, quiz),
         inline_markdown=inline_markdown,
         letter_index=letter_index,
+        progress=progress_data(course, "quiz", f"quizzes/{quiz.id}.html", "../", quiz.module if module else None, quiz.title),
     )
 
 
