@@ -18,6 +18,7 @@ from ..environment import environment
 from ..i18n import translate
 from .progress import progress_data
 from .quiz_page import inline_markdown, page_data
+from .search_index import search_messages
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Page:
 
 def render(course: Course, page: Page) -> str:
     env = environment(course.language)
+    env.globals["search_messages"] = search_messages(course.language)
     if page.what == "index":
         progress = progress_data(course, "index", "index.html", "")
         pdfs = {"book": page.target}
