@@ -31,7 +31,10 @@ def test_the_index_carries_the_grading_cores_table_exactly():
 
 
 def test_a_module_is_split_at_its_headings_with_their_anchors():
-    html = '<p>Intro <strong>bold</strong>text.</p><h2 id="one">One</h2><p>First.</p><ul>\n<li>a</li>\n<li>b</li>\n</ul><h3 id="two">Two</h3><p>Second.</p>'
+    html = (
+        '<p>Intro <strong>bold</strong>text.</p><h2 id="one">One</h2><p>First.</p>'
+        '<ul>\n<li>a</li>\n<li>b</li>\n</ul><h3 id="two">Two</h3><p>Second.</p>'
+    )
     assert module_sections(html) == [("", "", "Intro boldtext."), ("one", "One", "First. a b"), ("two", "Two", "Second.")]
 
 
