@@ -39,6 +39,7 @@ def write_site(course: Course, build: Incremental, keys: Keys, pdfs: PlannedPdfs
     plan: list[Page | tuple] = [Page("index.html", "site-index", keys.site_index(pdfs.book), "index", target=pdfs.book)]
     if course.glossary:
         plan.append(Page("glossary.html", "glossary-html", keys.glossary_page(), "glossary"))
+    plan.append(Page("learners.html", "learners-html", keys.learners_page(), "learners"))
     for number, module in enumerate(course.modules, start=1):
         pdf = f"../{pdfs.handouts[module.id]}" if module.id in pdfs.handouts else None
         key = keys.module_page(module, number, *neighbours(course, number), pdf)

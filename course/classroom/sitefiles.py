@@ -34,7 +34,18 @@ from starlette.responses import FileResponse, Response
 from ..problems import CourseError, Problem
 
 LEARNER_KINDS = frozenset(
-    {"site-index", "glossary-html", "module-html", "module-asset", "asset", "font", "module-pdf", "course-pdf", "quiz-sheet-pdf"}
+    {
+        "site-index",
+        "glossary-html",
+        "learners-html",
+        "module-html",
+        "module-asset",
+        "asset",
+        "font",
+        "module-pdf",
+        "course-pdf",
+        "quiz-sheet-pdf",
+    }
 )
 TRAINER_KINDS = frozenset({"quiz-key-pdf", "qti", "moodle-xml", "gift", "scorm12", "scorm2004"})
 

@@ -84,7 +84,18 @@
     return stem;
   }
 
+  // A course has a few thousand distinct words: each is read once.
+  const processed = new Map();
   function processTerm(term) {
+    let found = processed.get(term);
+    if (found === undefined) {
+      found = readTerm(term);
+      processed.set(term, found);
+    }
+    return found;
+  }
+
+  function readTerm(term) {
     const word = normalize(term);
     if (!word) return null;
     let stem = word;
@@ -186,7 +197,6 @@
 
   function close() {
     panel.hidden = true;
-    box.setAttribute("aria-expanded", "false");
   }
 
   function show(query) {
@@ -212,7 +222,6 @@
     const message = hits.length ? format(messages.results, { count: hits.length, query: query.trim() }) : format(messages.none, { query: query.trim() });
     status.textContent = message;
     panel.hidden = false;
-    box.setAttribute("aria-expanded", "true");
   }
 
   let timer = null;
