@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser import PageWatch, describe, run_axe
 
-PAGE_KINDS = {"site-index", "module-html", "glossary-html", "quiz-html"}
+PAGE_KINDS = {"site-index", "module-html", "glossary-html", "learners-html", "quiz-html"}
 SITES = ["english_site", "arabic_site"]
 
 

@@ -114,3 +114,23 @@ def test_the_earlier_result_is_shown_again_on_relaunch_and_scores_have_seven_dec
     frame = lms.open_quiz(lms.launch(module.id, initial))
     assert frame.locator("[data-result]").count() == 0
     assert not lms.errors, "\n".join(lms.errors)
+
+
+def test_inside_the_package_the_module_page_shows_the_lms_result_and_search_works(english_lms):
+    lms = english_lms
+    package = lms.package
+    module = package.course.modules[0]
+    quiz = package.course.quizzes_for(module.id)[0]
+    frame = lms.open_quiz(lms.launch(module.id, mastery_of(package, module.id)))
+    frame.locator('[data-question="q1"] input[data-letter="a"]').check()
+    frame.locator('[data-action="submit"]').click()
+    assert frame.evaluate("() => CourseSearch.search('manifest').length") > 0, "the index ships in the package"
+    frame.locator(".quiz-back a").click()
+    frame.wait_for_url(f"**/modules/{module.id}.html")
+    shown = frame.locator(f'[data-progress-quiz="{quiz.id}"]')
+    shown.wait_for(state="visible")
+    assert shown.get_attribute("data-state") == "not-passed"
+    assert f"{quiz.max_points:g}" in shown.text_content()
+    kept = frame.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('course-'))")
+    assert kept == [], "inside an LMS the browser keeps no progress (shared computers)"
+    assert not lms.errors, "\n".join(lms.errors)

@@ -128,8 +128,9 @@ def module_added(course: Path, templates: Path) -> None:
 
 
 EVERYTHING = object()  # every output but the copies of assets and fonts
+SEARCH = "assets/search-index.js"  # the site's search index: the course's text and titles
 CASES = {
-    module_body: {"modules/risk-profiling.html", "pdf/risk-profiling.pdf", "pdf/course-book.pdf", *SCORM},
+    module_body: {"modules/risk-profiling.html", "pdf/risk-profiling.pdf", "pdf/course-book.pdf", SEARCH, *SCORM},
     module_title: {
         "modules/risk-profiling.html",
         "modules/customs-basics.html",
@@ -139,6 +140,7 @@ CASES = {
         "quizzes/risk-profiling-quiz.html",
         "pdf/quizzes/risk-profiling-quiz-sheet.pdf",
         "pdf/quizzes/risk-profiling-quiz-key.pdf",
+        SEARCH,
         *SCORM,
     },
     module_order: {
@@ -151,10 +153,20 @@ CASES = {
         "quizzes/customs-basics-quiz.html",
         "quizzes/risk-profiling-quiz.html",
         *(p for p in CUSTOMS_QUIZ | RISK_QUIZ if p.startswith("pdf/")),
+        SEARCH,
         *SCORM,
     },
     quiz: CUSTOMS_QUIZ | SCORM,
-    glossary_entry: {"glossary.html", "modules/customs-basics.html", "pdf/customs-basics.pdf", "pdf/course-book.pdf", *SCORM},
+    # Every module page shows the glossary's definitions as tips (course.render.site.glossary_links).
+    glossary_entry: {
+        "glossary.html",
+        "modules/customs-basics.html",
+        "modules/risk-profiling.html",
+        "pdf/customs-basics.pdf",
+        "pdf/course-book.pdf",
+        SEARCH,
+        *SCORM,
+    },
     module_image: {"modules/customs-basics/terminal.png", "pdf/customs-basics.pdf", *SCORM},
     pdf_template: {"pdf/customs-basics.pdf", "pdf/risk-profiling.pdf", *SCORM},
     site_style: {"assets/css/site.css", *SCORM},
@@ -166,6 +178,7 @@ CASES = {
         "modules/risk-profiling.html",
         "index.html",
         "pdf/course-book.pdf",
+        SEARCH,
         *SCORM,
     },
 }
@@ -181,7 +194,7 @@ def test_a_change_rebuilds_what_is_made_of_it_and_nothing_else(change, english_c
     listed = {entry["path"] for entry in manifest(out)["outputs"]}
     expected = CASES[change]
     if expected is EVERYTHING:
-        expected = {p for p in listed if not p.startswith("assets/") and p not in COPIES}
+        expected = {p for p in listed if (not p.startswith("assets/") or p == SEARCH) and p not in COPIES}
     assert set(second.rendered) == expected
     assert set(second.reused) == listed - expected
     build(english_copy, tmp_path / "clean", clean=True)
