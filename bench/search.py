@@ -30,7 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-QUERIES = ["الحدود", "المعلومات المسبقه عن الركاب", "جواز السفر الالكتروني", "امن", "بالتعاون", "مبادره", "API", "passengers"]
+# Arabic as learners type it (no diacritics, ا for أ, ه for ة, attached prefixes); the synthetic course has no English.
+QUERIES = ["الحدود", "المعلومات المسبقه عن الركاب", "جواز السفر الالكتروني", "امن", "بالتعاون", "مبادره", "والتاشيرات"]
 
 
 def main(argv=None) -> int:
@@ -68,12 +69,13 @@ def main(argv=None) -> int:
                 page = browser.new_page()
                 page.goto((out / "index.html").as_uri())
                 page.wait_for_function("() => window.CourseSearch !== undefined")
+                # Loading and running the index script again, as each page does (read from disk and parsed).
                 timing = page.evaluate(
-                    """() => { const t = performance.getEntriesByType('resource').find(e => e.name.endsWith('search-index.js'));
-                    return t ? t.duration : null; }"""
+                    """() => new Promise((done) => { const t = performance.now(); const s = document.createElement('script');
+                    s.src = 'assets/search-index.js'; s.onload = () => done(performance.now() - t); document.head.append(s); })"""
                 )
                 build_ms = page.evaluate("() => { const t = performance.now(); CourseSearch.search('x'); return performance.now() - t; }")
-                rows.append(("search-index.js loaded (file://)", f"{timing:.0f} ms" if timing is not None else "n/a"))
+                rows.append(("search-index.js loaded and parsed (file://)", f"{timing:.0f} ms"))
                 rows.append(("MiniSearch index built (first focus)", f"{build_ms:.0f} ms"))
                 docs = page.evaluate("() => CourseSearchIndex.docs.length")
                 rows.append(("documents (sections and glossary entries)", str(docs)))
