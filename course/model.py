@@ -77,6 +77,7 @@ class Question:
     # matching
     prompts: list[str] = field(default_factory=list)
     choices: list[str] = field(default_factory=list)
+    each_choice_once: bool = False  # on the web page, picking a choice used elsewhere swaps them
     # ordering
     items: list[str] = field(default_factory=list)
     line: int = 0  # line of the question in its quiz file
@@ -103,6 +104,8 @@ class Question:
             out["answers"] = list(self.answers)
         elif self.type == "matching":
             out.update(prompts=list(self.prompts), choices=list(self.choices), answer=list(self.answer))
+            if self.each_choice_once:
+                out["each_choice_once"] = True
         elif self.type == "ordering":
             out.update(items=list(self.items), answer=list(self.answer))
         return out

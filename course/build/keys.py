@@ -98,6 +98,7 @@ class Keys:
             pdf=pdf,
             quizzes=quizzes,
             key_terms=self.course.key_terms(module),
+            glossary=self.course.glossary,  # its terms are linked, their definitions shown (glossary_links)
         )
 
     def site_index(self, book: str | None) -> str:
@@ -112,6 +113,9 @@ class Keys:
 
     def glossary_page(self) -> str:
         return self._key("glossary-html", ("site/glossary.html",), self.site, glossary=self.course.glossary)
+
+    def learners_page(self) -> str:
+        return self._key("learners-html", ("site/learners.html",), self.site)
 
     def quiz_page(self, quiz: Quiz, module: Link | None, number: int | None, sheet: str | None) -> str:
         return self._key("quiz-html", ("site/quiz.html",), self.site, quiz=self.of(quiz), module=module, number=number, sheet=sheet)

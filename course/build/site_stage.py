@@ -11,6 +11,7 @@ whoever rendered them, so the manifest is the same.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 from ..fingerprint import file_digest
@@ -20,6 +21,7 @@ from ..render.fonts import font_files
 from ..render.markdown import module_assets
 from ..render.pdf.plan import PlannedPdfs
 from ..render.site.pages import Page, neighbours, quiz_module, warm, write_pages
+from ..render.site.search_index import search_index_script
 from .incremental import Incremental
 from .keys import Keys
 from .workers.site_pool import SitePool
@@ -37,6 +39,7 @@ def write_site(course: Course, build: Incremental, keys: Keys, pdfs: PlannedPdfs
     plan: list[Page | tuple] = [Page("index.html", "site-index", keys.site_index(pdfs.book), "index", target=pdfs.book)]
     if course.glossary:
         plan.append(Page("glossary.html", "glossary-html", keys.glossary_page(), "glossary"))
+    plan.append(Page("learners.html", "learners-html", keys.learners_page(), "learners"))
     for number, module in enumerate(course.modules, start=1):
         pdf = f"../{pdfs.handouts[module.id]}" if module.id in pdfs.handouts else None
         key = keys.module_page(module, number, *neighbours(course, number), pdf)
@@ -48,6 +51,16 @@ def write_site(course: Course, build: Incremental, keys: Keys, pdfs: PlannedPdfs
         key = keys.quiz_page(quiz, *quiz_module(course, quiz), sheet)
         plan.append(Page(f"quizzes/{quiz.id}.html", "quiz-html", key, "quiz", index, sheet, module=quiz.module, quiz=quiz.id))
     _write(course, build, plan, pool)
+    write_search_index(course, build)
+
+
+SEARCH_INDEX = "assets/search-index.js"
+
+
+def write_search_index(course: Course, build: Incremental) -> None:
+    """The search box's index, a script every page loads (``course.render.site.search_index``)."""
+    data = search_index_script(course).encode("utf-8")
+    build.make(SEARCH_INDEX, "asset", hashlib.sha256(data).hexdigest(), lambda target: target.write_bytes(data))
 
 
 def _write(course: Course, build: Incremental, plan: list, pool: SitePool | None) -> None:

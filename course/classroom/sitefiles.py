@@ -34,7 +34,19 @@ from starlette.responses import FileResponse, Response
 from ..problems import CourseError, Problem
 
 LEARNER_KINDS = frozenset(
-    {"site-index", "glossary-html", "module-html", "module-asset", "asset", "font", "module-pdf", "course-pdf", "quiz-sheet-pdf", "bubbles"}
+    {
+        "site-index",
+        "glossary-html",
+        "learners-html",
+        "module-html",
+        "module-asset",
+        "asset",
+        "font",
+        "module-pdf",
+        "course-pdf",
+        "quiz-sheet-pdf",
+        "bubbles",
+    }
 )
 TRAINER_KINDS = frozenset({"quiz-key-pdf", "qti", "qti12", "moodle-xml", "gift", "scorm12", "scorm2004", "imscc", "imscc11", "cmi5"})
 

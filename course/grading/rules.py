@@ -59,6 +59,7 @@ LETTER_VARIANTS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "
 ARABIC_DIGITS = {0x0660 + d: str(d) for d in range(10)} | {0x06F0 + d: str(d) for d in range(10)}
 
 _TEXT_TABLE = str.maketrans(dict.fromkeys([*ARABIC_MARKS, TATWEEL, *INVISIBLE]) | LETTER_VARIANTS | ARABIC_DIGITS)
+TEXT_TABLE = _TEXT_TABLE  # what normalize folds and removes; the site's search index exports it
 _NUMBER_TABLE = str.maketrans(dict.fromkeys(INVISIBLE) | ARABIC_DIGITS)
 _INTEGER = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:٬[0-9]{3})+|[0-9]+"
 _NUMBER = re.compile(rf"[+-]?(?:(?:{_INTEGER})(?:[.٫][0-9]*)?|[.٫][0-9]+)")

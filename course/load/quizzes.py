@@ -208,6 +208,8 @@ def _check_matching(item, problems: Problems) -> None:
     letters = _answer_letters(item, choices, "choice", problems)
     if letters is not None and len(letters) != prompts:
         problems.error(key_line(item, "answer"), f"need one answer letter per prompt ({prompts}), found {len(letters)}")
+    if item.get("each_choice_once") is True and letters and len(set(letters)) != len(letters):
+        problems.error(key_line(item, "answer"), "`each_choice_once: true`, but the answer uses a choice twice")
 
 
 def _check_ordering(item, problems: Problems) -> None:

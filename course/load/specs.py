@@ -85,6 +85,9 @@ QUESTION_BY_TYPE = {
         "prompts": Key("list", required=True, description="At least 2 prompts"),
         "choices": Key("list", required=True, description="At least as many choices as prompts"),
         "answer": Key("list", required=True, description="One choice letter (a, b, ...) per prompt"),
+        "each_choice_once": Key(
+            "boolean", description="Each choice answers one prompt at most: on the web page, picking a choice used elsewhere swaps the two"
+        ),
     },
     "ordering": {
         "items": Key("list", required=True, description="At least 2 items, in display order"),

@@ -35,7 +35,7 @@ def test_vector_question_is_the_to_dict_form(case):
 
 def test_vectors_cover_every_type_with_a_file_each():
     assert sorted(QUESTION_FILES) == sorted(QUESTION_TYPES) == sorted(GRADERS)
-    assert {p.stem for p in VECTORS.glob("*.json")} == {*QUESTION_FILES, "quiz", "versions"}
+    assert {p.stem for p in VECTORS.glob("*.json")} == {*QUESTION_FILES, "quiz", "versions", "normalize"}
     assert len(QUESTION_CASES) + len(QUIZ_CASES) >= 170
 
 

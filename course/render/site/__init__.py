@@ -1,7 +1,10 @@
 """The course site's pages, from the model alone.
 
-- ``pages``      which page is which (``Page``) and its HTML from ``templates/site``
-- ``quiz_page``  what a quiz page holds besides its template (the quiz's data for the script)
+- ``pages``           which page is which (``Page``) and its HTML from ``templates/site``
+- ``quiz_page``       what a quiz page holds besides its template (the quiz's data for the script)
+- ``progress``        what the progress script reads on every page (storage keys, strings)
+- ``search_index``    the search box's index (the course's text by section, the normalisation table)
+- ``glossary_links``  a module's HTML with each glossary term's first use linked, its definition a tooltip
 
 Writing them, and reusing them between builds, is ``course.build.site_stage``.
 """

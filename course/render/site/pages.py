@@ -15,7 +15,11 @@ from pathlib import Path
 
 from ...model import Course, Module, Quiz, letter_index
 from ..environment import environment
+from ..i18n import translate
+from .glossary_links import link_glossary_terms
+from .progress import progress_data
 from .quiz_page import inline_markdown, page_data
+from .search_index import search_messages
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class Page:
     rel: str  # its path in the output folder
     kind: str  # its manifest kind
     key: str  # what it is made of (``course.build.keys``)
-    what: str  # "index", "glossary", "module" or "quiz"
+    what: str  # "index", "glossary", "learners", "module" or "quiz"
     index: int = 0  # the module's or quiz's position in the course
     target: str | None = None  # what it links to: the book (index), the handout (module), the quiz sheet (quiz)
     module: str | None = None
@@ -44,10 +48,17 @@ class Page:
 
 def render(course: Course, page: Page) -> str:
     env = environment(course.language, course.interface)
+    env.globals["search_messages"] = search_messages(course.language, course.interface)
     if page.what == "index":
-        return env.get_template("site/index.html").render(course=course, root="", page="index", pdfs={"book": page.target})
+        progress = progress_data(course, "index", "index.html", "")
+        pdfs = {"book": page.target}
+        return env.get_template("site/index.html").render(course=course, root="", page="index", pdfs=pdfs, progress=progress)
     if page.what == "glossary":
-        return env.get_template("site/glossary.html").render(course=course, root="", page="glossary")
+        progress = progress_data(course, "glossary", "glossary.html", "")
+        return env.get_template("site/glossary.html").render(course=course, root="", page="glossary", progress=progress)
+    if page.what == "learners":
+        progress = progress_data(course, "learners", "learners.html", "")
+        return env.get_template("site/learners.html").render(course=course, root="", page="learners", progress=progress)
     if page.what == "module":
         return _module_page(course, env, page.index + 1, page.target)
     if page.what == "quiz":
@@ -58,7 +69,7 @@ def render(course: Course, page: Page) -> str:
 def warm(course: Course) -> None:
     """Load the site's templates and the course's catalogs (before the site workers are forked, so they have them)."""
     env = environment(course.language, course.interface)
-    for name in ("site/index.html", "site/glossary.html", "site/module.html", "site/quiz.html"):
+    for name in ("site/index.html", "site/glossary.html", "site/learners.html", "site/module.html", "site/quiz.html"):
         env.get_template(name)
 
 
@@ -77,13 +88,19 @@ def _module_page(course: Course, env, number: int, pdf: str | None) -> str:
         root="../",
         page="module",
         module=module,
+        content=link_glossary_terms(module.html, course.glossary, "../glossary.html"),
         number=number,
         key_terms=course.key_terms(module),
         quizzes=[link(quiz) for quiz in course.quizzes_for(module.id)],
         previous=previous,
         next=following,
         pdf=pdf,
+        progress=progress_data(course, "module", f"modules/{module.id}.html", "../", module.id, _numbered(course, number, module.title)),
     )
+
+
+def _numbered(course: Course, number: int, title: str) -> str:
+    return translate(course.language, "Module %(n)s", n=number) + ": " + title
 
 
 def quiz_module(course: Course, quiz):
@@ -107,6 +124,7 @@ def _quiz_page(course: Course, env, quiz, sheet: str | None) -> str:
         data=page_data(course, quiz),
         inline_markdown=inline_markdown,
         letter_index=letter_index,
+        progress=progress_data(course, "quiz", f"quizzes/{quiz.id}.html", "../", quiz.module if module else None, quiz.title),
     )
 
 

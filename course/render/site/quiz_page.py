@@ -38,6 +38,8 @@ SCRIPT_MESSAGES = {
     "chosen_wrong": "Your answer: not right",
     "row_right": "Right",
     "row_wrong": "Not right: the right answer is %(answer)s",
+    "moved": "%(item)s is now in position %(n)s",
+    "empty_position": "Empty position",
 }
 
 

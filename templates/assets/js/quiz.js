@@ -34,6 +34,10 @@
  *                       fill those given; unknown ids and letters are ignored
  *   submit()            grade what is on the page, show it, store it and
  *                       return the result
+ *   showGraded(map)     fill these answers and show their result, as after
+ *                       a reload, without calling onResult (a resume)
+ *   the form dispatches "course-answers" (bubbling) whenever an answer
+ *                       changes, moves and swaps included
  *   useStorage(on)      false: forget this quiz's stored state and keep
  *                       nothing in localStorage from now on (an LMS that
  *                       keeps the learner's answers calls this, so nothing
@@ -48,6 +52,14 @@
  * order, responses, submitted, result}; a stored state whose fingerprint
  * (a hash of the questions) differs from the page's is ignored. Answers are
  * saved as they are given; the result when graded; try again clears both.
+ *
+ * One item per position (ordering, and matching with each_choice_once):
+ *   the rows' <select>s (the hooks above) stay; choosing an item already
+ *   held by another row swaps the two, so a full answer is a permutation.
+ *   Ordering rows also move: Up/Down buttons, Alt+ArrowUp/ArrowDown on a
+ *   row's list, and dragging the handle with a pointer. The first move
+ *   fills empty positions with the items left, in the order shown; every
+ *   move is announced (aria-live).
  *
  * Shuffle (quiz shuffle: true): the options of single and multiple questions
  * are shown in a random order, never the file order, and labelled by their
@@ -246,7 +258,148 @@
     selects(element).forEach((select, index) => {
       const value = Array.isArray(response) ? response[index] : null;
       select.value = typeof value === "string" && select.querySelector('option[value="' + CSS.escape(value) + '"]') ? value : "";
+      select.dataset.was = select.value;
     });
+    refreshMoves(element);
+  }
+
+  // ---- one item per position: swap, move, drag -------------------------------
+
+  function swapRows(target) {
+    return target instanceof HTMLSelectElement ? target.closest('.rows[data-swap="true"]') : null;
+  }
+
+  // Arrow keys step a closed <select> through its values, one change event
+  // each: those steps are not choices, so the swap waits until the learner
+  // leaves the list. A pick with the pointer (or a script) swaps at once.
+  function noteKey(event) {
+    if (swapRows(event.target) && !event.altKey && event.key !== "Tab") event.target.dataset.keyed = "true";
+  }
+
+  function swapOnChange(event) {
+    const select = event.target;
+    if (!swapRows(select)) return;
+    if (select.dataset.keyed) {
+      select.dataset.pending = "true";
+      return;
+    }
+    swapAway(select);
+  }
+
+  function swapOnLeave(event) {
+    const select = event.target;
+    if (!swapRows(select)) return;
+    delete select.dataset.keyed;
+    if (!select.dataset.pending) return;
+    delete select.dataset.pending;
+    swapAway(select);
+    answersChanged();
+  }
+
+  function swapAway(select) {
+    const rows = swapRows(select);
+    const was = select.dataset.was || "";
+    for (const other of rows.querySelectorAll("select")) {
+      if (other !== select && select.value && other.value === select.value) other.value = was;
+      other.dataset.was = other.value;
+    }
+  }
+
+  function refreshMoves(element) {
+    const list = selects(element);
+    list.forEach((select, index) => {
+      const row = select.closest(".row");
+      const up = row.querySelector('[data-move="up"]');
+      const down = row.querySelector('[data-move="down"]');
+      if (up) up.disabled = select.disabled || index === 0;
+      if (down) down.disabled = select.disabled || index === list.length - 1;
+    });
+  }
+
+  function itemText(select) {
+    const option = select.selectedOptions[0];
+    return option && option.value ? option.textContent : messages.empty_position;
+  }
+
+  // Move the item at position ``from`` to position ``to``, the others shifting.
+  function moveItem(element, from, to) {
+    const list = selects(element);
+    if (to < 0 || to >= list.length || from === to || list[from].disabled) return false;
+    const values = list.map((select) => select.value);
+    const unused = fileOrder(list[0].options.length - 1).filter((key) => !values.includes(key));
+    const filled = values.map((value) => value || unused.shift() || "");
+    const [moved] = filled.splice(from, 1);
+    filled.splice(to, 0, moved);
+    list.forEach((select, index) => {
+      select.value = filled[index];
+      select.dataset.was = select.value;
+    });
+    refreshMoves(element);
+    const status = element.querySelector("[data-move-status]");
+    if (status) status.textContent = format(messages.moved, { item: itemText(list[to]), n: to + 1 });
+    answersChanged();
+    return true;
+  }
+
+  function rowIndex(element, node) {
+    return selects(element).indexOf(node.closest(".row").querySelector("select"));
+  }
+
+  function moveByButton(event) {
+    const button = event.target.closest && event.target.closest("[data-move]");
+    if (!button) return;
+    const question = questions.find((q) => q.element.contains(button));
+    const from = rowIndex(question.element, button);
+    const to = from + (button.dataset.move === "up" ? -1 : 1);
+    if (!moveItem(question.element, from, to)) return;
+    // Focus follows the item, on the same button where it still can move.
+    const row = selects(question.element)[to].closest(".row");
+    const same = row.querySelector('[data-move="' + button.dataset.move + '"]');
+    (same && !same.disabled ? same : row.querySelector("[data-move]:not([disabled])") || row.querySelector("select")).focus();
+  }
+
+  function moveByKey(event) {
+    if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+    const target = event.target;
+    if (!target.closest || !target.closest(".rows.is-list")) return;
+    const question = questions.find((q) => q.element.contains(target));
+    const from = rowIndex(question.element, target);
+    const to = from + (event.key === "ArrowUp" ? -1 : 1);
+    event.preventDefault();
+    if (moveItem(question.element, from, to)) selects(question.element)[to].focus();
+  }
+
+  // Dragging a row's handle with a mouse, pen or finger (pointer events).
+  function startDrag(event) {
+    const handle = event.target.closest && event.target.closest(".drag-handle");
+    if (!handle || event.button > 0) return;
+    const question = questions.find((q) => q.element.contains(handle));
+    const from = rowIndex(question.element, handle);
+    if (selects(question.element)[from].disabled) return;
+    event.preventDefault();
+    const dragged = handle.closest(".row");
+    dragged.classList.add("is-dragged");
+    const rowUnder = (moveEvent) => {
+      const under = document.elementFromPoint(moveEvent.clientX, moveEvent.clientY);
+      const row = under && under.closest(".row");
+      return row && question.element.contains(row) ? rowIndex(question.element, row) : -1;
+    };
+    const over = (moveEvent) => {
+      for (const row of question.element.querySelectorAll(".row")) row.classList.remove("is-drop-target");
+      const index = rowUnder(moveEvent);
+      if (index >= 0) selects(question.element)[index].closest(".row").classList.add("is-drop-target");
+    };
+    const end = (upEvent) => {
+      document.removeEventListener("pointermove", over);
+      document.removeEventListener("pointerup", end);
+      document.removeEventListener("pointercancel", end);
+      for (const row of question.element.querySelectorAll(".row")) row.classList.remove("is-drop-target", "is-dragged");
+      const to = upEvent.type === "pointerup" ? rowUnder(upEvent) : -1;
+      if (to >= 0) moveItem(question.element, from, to);
+    };
+    document.addEventListener("pointermove", over);
+    document.addEventListener("pointerup", end);
+    document.addEventListener("pointercancel", end);
   }
 
   function readResponses() {
@@ -369,6 +522,7 @@
 
   function setAnswering(answering) {
     for (const control of form.querySelectorAll("input, select")) control.disabled = !answering;
+    for (const question of questions) refreshMoves(question.element);
     submitButton.hidden = !answering;
     resultActions.hidden = answering;
     form.classList.toggle("is-graded", !answering);
@@ -477,6 +631,22 @@
     if (state.submitted) return;
     state.responses = readResponses();
     save();
+    form.dispatchEvent(new CustomEvent("course-answers", { bubbles: true }));
+  }
+
+  // Back to a graded state without a new report: the answers and their
+  // result as they were when the learner left (an LMS wrapper's resume).
+  function showGraded(responses) {
+    if (state.submitted) clearMarks();
+    writeResponses(responses || {});
+    const result = grade(readResponses());
+    show(result);
+    lastResult = publicResult(result);
+    state.responses = result.responses;
+    state.submitted = true;
+    state.result = lastResult;
+    save();
+    return publicResult(result);
   }
 
   // ---- start ---------------------------------------------------------------
@@ -497,7 +667,13 @@
       }
     }
     save();
+    form.addEventListener("change", swapOnChange);
     form.addEventListener("change", answersChanged);
+    form.addEventListener("click", moveByButton);
+    form.addEventListener("keydown", moveByKey);
+    form.addEventListener("keydown", noteKey);
+    form.addEventListener("focusout", swapOnLeave);
+    form.addEventListener("pointerdown", startDrag);
     form.addEventListener("input", answersChanged);
     form.addEventListener("submit", (event) => event.preventDefault());
     submitButton.addEventListener("click", submit);
@@ -507,6 +683,7 @@
   window.CourseQuiz = {
     getResponses: readResponses,
     setResponses: setResponses,
+    showGraded: showGraded,
     submit: submit,
     onResult: (callback) => {
       callbacks.push(callback);

@@ -15,15 +15,26 @@
  *
  * Quiz bridge: on a packaged quiz page, after quiz.js. It finds CourseSco in a
  *   parent window and, when the quiz belongs to that SCO, puts the saved
- *   answers back (CourseQuiz.setResponses), saves them to suspend_data as
- *   they change and reports every result (CourseQuiz.onResult): interactions,
- *   then score, then status, session time, suspend_data, commit.
+ *   answers back (CourseQuiz.setResponses), or, when they were graded, the
+ *   answers and their result (CourseQuiz.showGraded); saves every answer as
+ *   it is given, to suspend_data and to its interaction (response, no result
+ *   yet), and reports every result (CourseQuiz.onResult): interactions, then
+ *   score, then status, session time, suspend_data, commit.
+ *
+ * Commits: at most one every COMMIT_GAP ms while answering (a later change
+ *   waits for the gap), plus one at once for a result and on pagehide, so an
+ *   answer reaches the LMS within two seconds even if the browser then crashes.
+ *
+ * Scores (raw, min, max, scaled, weighting) are sent rounded to 7 decimals
+ *   (SCORM 2004's real(10,7)); the verdict stays on the grader's side of
+ *   the pass mark after rounding.
  *
  * Outside an LMS (no API), or from file:// where frames cannot see each
  * other, neither role does anything and the pages work as the plain site.
  *
  * suspend_data: compact JSON {"v":1,"q":{"<quiz id>":{"r":{<question id>:
- *   response},"g":[score,max,passed 0|1],"i":<first interaction index>}}};
+ *   response},"g":[score,max,passed 0|1],"s":1 while the result is shown,
+ *   "i":<first interaction index>}}};
  *   unanswered questions are left out. A short or numeric answer is kept to
  *   TEXT_CAP characters (the text inputs get maxlength in the package), so
  *   the largest quiz of the shipped course fits SCORM 1.2's 4,096 characters
@@ -33,6 +44,7 @@
 (function () {
   "use strict";
 
+  const COMMIT_GAP = 2000; // ms between commits while answering
   const TEXT_CAP = 250; // SCORM 2004's fill-in string limit; 1.2 allows 255
   const MAX_HOPS = 500; // ADL's bound when walking up parent and opener windows
   const STATE_VERSION = 1;
@@ -45,6 +57,11 @@
   function decimal(value) {
     const text = String(value);
     return /e/i.test(text) ? value.toFixed(18).replace(/\.?0+$/, "") : text;
+  }
+
+  // A score as SCORM wants it: at most 7 decimals (2004 real(10,7)).
+  function score7(value) {
+    return decimal(Number(Number(value).toFixed(7)));
   }
 
   function pad(value, width) {
@@ -108,7 +125,7 @@
       },
       // Raw is the percent: LMSs compare it with adlcp:masteryscore (the pass mark).
       score(sco, total) {
-        sco.set("cmi.core.score.raw", decimal(total.percent));
+        sco.set("cmi.core.score.raw", score7(total.percent));
         sco.set("cmi.core.score.min", "0");
         sco.set("cmi.core.score.max", "100");
       },
@@ -139,10 +156,10 @@
         }
       },
       score(sco, total) {
-        sco.set("cmi.score.raw", decimal(total.score));
+        sco.set("cmi.score.raw", score7(total.score));
         sco.set("cmi.score.min", "0");
-        sco.set("cmi.score.max", decimal(total.max));
-        if (total.max > 0) sco.set("cmi.score.scaled", decimal(total.scaled));
+        sco.set("cmi.score.max", score7(total.max));
+        if (total.max > 0) sco.set("cmi.score.scaled", score7(total.scaled));
       },
       status(sco, total) {
         sco.set("cmi.success_status", total.passed === null ? "unknown" : total.passed ? "passed" : "failed");
@@ -333,6 +350,8 @@
     if (!api) return inactiveSession();
 
     let ended = false;
+    let lastCommit = 0;
+    let commitTimer = null;
     const call = (name, ...args) => {
       try {
         return api[version.calls[name]](...args);
@@ -353,6 +372,7 @@
     for (const id of Object.keys(state.q)) if (!quizzes.has(id)) delete state.q[id];
     let saved = JSON.stringify(state);
     version.start(sco);
+    lastCommit = Date.now();
     call("commit", "");
 
     function saveState() {
@@ -384,20 +404,24 @@
       const complete = taken === config.quizzes.length;
       const total = { score: score, max: max, percent: max > 0 ? (100 * score) / max : 0, complete: complete };
       total.passed = failed ? false : complete ? true : null;
-      total.scaled = max > 0 ? score / max : 0;
+      total.scaled = Number((max > 0 ? score / max : 0).toFixed(7));
+      total.percent = Number(total.percent.toFixed(7));
       if (config.quizzes.length === 1 && total.passed !== null) {
-        total.scaled = onTheSideOf(total.scaled, config.quizzes[0].pass_mark / 100, total.passed);
+        const mark = config.quizzes[0].pass_mark;
+        total.scaled = onTheSideOf(total.scaled, mark / 100, total.passed, 1e-7);
+        total.percent = onTheSideOf(total.percent, mark, total.passed, 1e-7);
       }
       return total;
     }
 
     // An LMS compares score.scaled with the manifest's minNormalizedMeasure
-    // (pass mark / 100); keep that comparison on the grader's side of it even
-    // where 100 * score / max and score / max round differently.
-    function onTheSideOf(scaled, threshold, passed) {
-      if (passed && scaled < threshold) return threshold;
-      if (!passed && scaled >= threshold) return threshold - Math.max(Number.EPSILON * Math.abs(threshold), Number.MIN_VALUE);
-      return scaled;
+    // (pass mark / 100), and 1.2's raw percent with the mastery score; keep
+    // that comparison on the grader's side of it even where the division
+    // and the 7-decimal rounding land on the other side.
+    function onTheSideOf(value, threshold, passed, step) {
+      if (passed && value < threshold) return threshold;
+      if (!passed && value >= threshold) return Number((threshold - step).toFixed(7));
+      return value;
     }
 
     // Where the quiz's interactions start: kept across launches in suspend_data,
@@ -408,6 +432,7 @@
       return typeof kept === "number" && kept >= 0 && kept <= count ? kept : count;
     }
 
+    // answer.earned undefined: an answer given, not graded yet (no result).
     function writeInteraction(index, quizId, question, answer) {
       const prefix = "cmi.interactions." + index + ".";
       const pattern = correctPattern(version, question);
@@ -416,8 +441,8 @@
       sco.set(prefix + "type", INTERACTION_TYPES[question.type] || "other");
       if (pattern) sco.set(prefix + "correct_responses.0.pattern", pattern);
       if (given !== null) sco.set(prefix + version.response, given);
-      sco.set(prefix + "result", version.result(answer.earned >= question.points));
-      sco.set(prefix + "weighting", decimal(question.points));
+      if (answer.earned !== undefined) sco.set(prefix + "result", version.result(answer.earned >= question.points));
+      sco.set(prefix + "weighting", score7(question.points));
     }
 
     // parseNumber: the quiz page's CourseGrading.parseNumber (this window has no grading.js).
@@ -432,16 +457,63 @@
       saved.i = base;
       saved.r = compactResponses(result.responses);
       saved.g = [result.score, result.max, result.passed ? 1 : 0];
+      saved.s = 1;
+      written[quizId] = JSON.stringify(saved.r);
       const total = totals();
       version.score(sco, total);
       version.status(sco, total);
       sco.set(version.sessionTime, version.timespan(Date.now() - started));
       saveState();
+      commitNow();
+    }
+
+    // Answers as they are given: suspend_data, and each changed answer's
+    // interaction (its response; the result comes with grading).
+    const written = {};
+    function saveAnswers(quizId, responses, questions, parseNumber, shown) {
+      if (ended) return;
+      const saved = quizState(quizId);
+      const kept = compactResponses(responses);
+      const before = written[quizId] ? JSON.parse(written[quizId]) : saved.r || {};
+      if (JSON.stringify(kept) === JSON.stringify(before) && (shown || !saved.s)) return;
+      if (!shown) delete saved.s;
+      saved.r = kept;
+      if (questions) {
+        const base = interactionBase(quizId);
+        saved.i = base;
+        // An LMS takes interactions in sequence: declare the quiz's all at once first.
+        const count = Number(sco.get("cmi.interactions._count")) || 0;
+        for (let index = Math.max(0, count - base); index < questions.length; index += 1) {
+          writeInteraction(base + index, quizId, questions[index], { response: null, parseNumber: parseNumber });
+        }
+        questions.forEach((question, index) => {
+          const now = JSON.stringify(kept[question.id] ?? null);
+          if (now === JSON.stringify(before[question.id] ?? null) || kept[question.id] === undefined) return;
+          writeInteraction(base + index, quizId, question, { response: kept[question.id], parseNumber: parseNumber });
+        });
+      }
+      written[quizId] = JSON.stringify(kept);
+      saveState();
+      commitSoon();
+    }
+
+    function commitNow() {
+      if (commitTimer !== null) window.clearTimeout(commitTimer);
+      commitTimer = null;
+      if (ended) return;
+      lastCommit = Date.now();
       call("commit", "");
+    }
+
+    function commitSoon() {
+      if (commitTimer !== null || ended) return;
+      const wait = Math.max(0, lastCommit + COMMIT_GAP - Date.now());
+      commitTimer = window.setTimeout(commitNow, wait);
     }
 
     function finish() {
       if (ended) return;
+      if (commitTimer !== null) window.clearTimeout(commitTimer);
       saveState();
       sco.set(version.sessionTime, version.timespan(Date.now() - started));
       sco.set(version.exit, "suspend");
@@ -461,14 +533,21 @@
         if (!quizzes.has(id)) return null;
         return {
           saved: () => (state.q[id] && state.q[id].r ? JSON.parse(JSON.stringify(state.q[id].r)) : null),
-          save(responses) {
-            if (ended) return;
-            quizState(id).r = compactResponses(responses);
-            saveState();
-          },
+          // The result was on show when the learner left: show it again.
+          shown: () => Boolean(state.q[id] && state.q[id].s && state.q[id].g),
+          save: (responses, questions, parseNumber, shown) => saveAnswers(id, responses, questions, parseNumber, shown),
           report: (result, questions, parseNumber) => report(id, result, questions, parseNumber),
-          commit: () => ended || call("commit", ""),
+          commit: () => ended || commitNow(),
         };
+      },
+      // Every quiz of this SCO that was graded: {id: {score, max, passed}} (for the progress display).
+      results() {
+        const out = {};
+        for (const id of quizzes.keys()) {
+          const graded = state.q[id] && state.q[id].g;
+          if (graded) out[id] = { score: graded[0], max: graded[1], passed: Boolean(graded[2]) };
+        }
+        return out;
       },
       finish: finish,
     };
@@ -491,11 +570,16 @@
     // The LMS's copy wins over this browser's: another learner may have used
     // it; and the browser keeps nothing, so nothing stays on a shared computer.
     if (quiz.useStorage) quiz.useStorage(false);
-    quiz.setResponses(handle.saved() || {});
-    quiz.onResult((result) => handle.report(result, data.questions, window.CourseGrading.parseNumber));
-    const save = () => handle.save(quiz.getResponses());
+    const parseNumber = window.CourseGrading.parseNumber;
+    if (handle.shown() && quiz.showGraded) quiz.showGraded(handle.saved() || {});
+    else quiz.setResponses(handle.saved() || {});
+    quiz.onResult((result) => handle.report(result, data.questions, parseNumber));
+    const isGraded = () => document.querySelector("[data-result]") !== null;
+    const save = () => handle.save(quiz.getResponses(), data.questions, parseNumber, isGraded());
     form.addEventListener("input", save);
     form.addEventListener("change", save);
+    // quiz.js's own event: also for moves in an ordering list and swaps, which change <select>s without events.
+    form.addEventListener("course-answers", save);
     document.addEventListener("click", (event) => {
       if (event.target.closest && event.target.closest('[data-action="retry"]')) save();
     });

@@ -366,8 +366,8 @@ def answer_with_keyboard(page, question: Question, response) -> None:
         page.keyboard.type(response)
     else:
         for position, key in enumerate(response):
-            if position:
-                page.keyboard.press("Tab")
+            if position:  # the next position's list (an ordering row also has Up/Down buttons)
+                _tab_to(page, lambda f: f["tag"] == "SELECT", "the next position", limit=4)
             for _ in range(letter_index(key) + 1):  # from the blank option down to the letter
                 page.keyboard.press("ArrowDown")
 
