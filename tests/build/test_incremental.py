@@ -27,7 +27,14 @@ from course.build.pipeline import BuildOptions, build_course
 from course.problems import CourseError
 from course.render import environment
 
-SCORM = {"lms/port-health-and-customs-basics-scorm12.zip", "lms/port-health-and-customs-basics-scorm2004.zip"}
+# The whole-course packages: SCORM, Common Cartridge and cmi5 hold every page and quiz.
+SCORM = {
+    "lms/port-health-and-customs-basics-scorm12.zip",
+    "lms/port-health-and-customs-basics-scorm2004.zip",
+    "lms/port-health-and-customs-basics.imscc",
+    "lms/port-health-and-customs-basics-cc11.imscc",
+    "lms/port-health-and-customs-basics-cmi5.zip",
+}
 CUSTOMS_QUIZ = {
     "quizzes/customs-basics-quiz.html",
     "pdf/quizzes/customs-basics-quiz-sheet.pdf",
@@ -36,8 +43,10 @@ CUSTOMS_QUIZ = {
     "lms/customs-basics-quiz.moodle.xml",
     "lms/customs-basics-quiz.gift",
     "lms/customs-basics-quiz-qti.zip",
+    "lms/customs-basics-quiz-qti12.zip",
 }
 RISK_QUIZ = {path.replace("customs-basics", "risk-profiling") for path in CUSTOMS_QUIZ}
+CUSTOMS_QUIZ |= {"lms/customs-basics-quiz.moodle-pre44.xml"}  # its ordering question, for Moodles before 4.4
 PDFS = {
     "pdf/customs-basics.pdf",
     "pdf/risk-profiling.pdf",
