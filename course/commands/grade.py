@@ -86,8 +86,11 @@ def run_grade(
     if folders:
         _print(folders, stderr)
         return 1
+    from ..grading.gradebook import paused_gc
+
     try:
-        return _grade(quiz_path, answers_path, out, template, report, stdout, stderr, language, delimiter)
+        with paused_gc():  # a class is thousands of rows kept to the end: see paused_gc
+            return _grade(quiz_path, answers_path, out, template, report, stdout, stderr, language, delimiter)
     except OSError as error:  # a file that cannot be written (permissions, a full disk)
         print(f"{error.filename or ''}: cannot write: {error.strerror or error}", file=stderr)
         return 1

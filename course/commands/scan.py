@@ -100,7 +100,7 @@ def run_scan(
 
 def _grade(quiz, session, out: Path, language: str, stdout: TextIO, stderr: TextIO) -> None:
     """The gradebook and the results report, with the short answers' ticked fractions applied."""
-    from ..grading.answer_sheet import read_answer_sheet
+    from ..grading.answer_sheet import read_answer_sheet, sheet_graders
     from ..grading.gradebook import grade_sheet, write_gradebook
     from ..grading.rules import Earned, Reading, summarize
     from ..grading.spreadsheet import opened
@@ -115,7 +115,8 @@ def _grade(quiz, session, out: Path, language: str, stdout: TextIO, stderr: Text
         return
     reading = Reading.of(language)
     grading_problems = Problems(str(out))
-    rows = grade_sheet(quiz, sheet, grading_problems, reading)
+    graders = sheet_graders(quiz, reading)  # shared with the report: each distinct cell is graded once
+    rows = grade_sheet(quiz, sheet, grading_problems, reading, graders)
     for problem in [*problems, *grading_problems]:
         print(problem, file=stderr)
     points = {q.id: q.points for q in quiz.questions}
@@ -132,5 +133,5 @@ def _grade(quiz, session, out: Path, language: str, stdout: TextIO, stderr: Text
     report = out.with_name(f"{out.stem}-report.html")
     with opened(gradebook) as stream:
         write_gradebook(quiz, rows, stream)
-    _results_report(quiz, sheet, rows, report, reading, language)
+    _results_report(quiz, sheet, rows, report, reading, language, graders)
     print(f"{gradebook}: the gradebook; {report}: the results report", file=stdout)

@@ -107,9 +107,10 @@ class CellGrader:
 
     A cell is read in the letters of the learner's printed version and graded
     as the file-order letters they stand for (``course.grading.versions``).
-    Two caches keep that cheap: a cell is read once whatever its version
-    (``b;A`` and ``a; b`` read the same), and each distinct reading is mapped
-    to file order and graded once per version.
+    Two caches keep that cheap: a cell is read once whatever its version, and
+    each distinct reading (``b;A``, ``a; b`` and ``B,a,b`` read the same for a
+    ``multiple`` question, which grades the letters chosen) is mapped to file
+    order and graded once per version.
     """
 
     def __init__(self, question: Question, reading: Reading = PLAIN, quiz: Quiz | None = None):
@@ -174,6 +175,8 @@ def _reading(question_type: str, cell: str) -> tuple[Any, Any]:
         response = read_cell(question_type, cell)
     except Unreadable as unreadable:
         return ("unreadable", str(unreadable)), unreadable
+    if question_type == "multiple" and isinstance(response, list):
+        return ("set", *sorted(set(response))), response  # the letters chosen, whatever their order or repeats
     return (tuple(response) if isinstance(response, list) else response), response
 
 

@@ -10,6 +10,10 @@ from the unrounded percent.
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count
@@ -19,8 +23,8 @@ from typing import TextIO
 from ..model import Quiz
 from ..problems import Problems
 from .answer_sheet import AnswerSheet, CellGrader, sheet_graders
-from .rules import PLAIN, UNANSWERED, Earned, QuizResult, Reading, maximum_score, result
-from .spreadsheet import Destination, SafeWriter, opened
+from .rules import PLAIN, UNANSWERED, Earned, Marks, QuizResult, Reading, maximum_score, result, sheet_columns
+from .spreadsheet import Destination, SafeWriter, inert, opened
 from .versions import version_count
 
 
@@ -29,7 +33,6 @@ class GradedRow:
     line: int
     learner: str
     result: QuizResult
-    marks: tuple[Earned, ...] = ()  # what each question earned, in quiz order (the gradebook's columns)
 
 
 def grade_sheet(
@@ -41,31 +44,60 @@ def grade_sheet(
     together: each distinct cell of a question and version is graded once
     (``CellGrader``; pass ``graders`` from ``sheet_graders`` to share that
     work with the statistics), and the rows' scores are added up in question
-    order, as ``rules.summarize`` adds them.
+    order, as ``rules.summarize`` adds them. Each learner's marks are a view
+    of the columns (``rules.Marks``).
     """
     graders = graders if graders is not None else sheet_graders(quiz, reading)
     groups = sheet.by_version()
     order = [index for indexes, _ in groups.values() for index in indexes]  # row indexes, version by version
-    columns, unreadable = [], []
+    back = _inverse(order)  # where each row is in that order
+    count = len(sheet.rows)
+    columns: list[list[Earned]] = []
+    unreadable = []
     for number, question in enumerate(quiz.questions):
         column = sheet.columns.get(question.id)
         if column is None:
-            columns.append([UNANSWERED] * len(order))
+            columns.append([UNANSWERED] * count)
             continue
         earned, warned = _grade_column(graders[question.id], column, groups)
-        columns.append(earned)
+        columns.append(earned if len(groups) <= 1 else list(map(earned.__getitem__, back)))
         unreadable += [(order[k], number, earned[k].warning) for k in warned]
     for index, number, warning in sorted(unreadable):
         problems.warning(sheet.rows[index].line, f"column `{quiz.questions[number].id}`: {warning}; it earns 0")
-    scores = [0.0] * len(order)
+    scores = [0.0] * count
     for earned in columns:  # question by question: the same float sums as summarize
         scores = list(map(add, scores, map(POINTS, earned)))
-    qids, maximum = [q.id for q in quiz.questions], maximum_score(quiz)
-    graded: list[GradedRow] = [None] * len(order)  # type: ignore[list-item]
-    for index, score, marks in zip(order, scores, zip(*columns, strict=True), strict=True):
-        row = sheet.rows[index]
-        graded[index] = GradedRow(row.line, row.learner, result(quiz, score, dict(zip(qids, marks, strict=True)), maximum), marks)
-    return graded
+    positions, maximum = {q.id: n for n, q in enumerate(quiz.questions)}, maximum_score(quiz)
+    return [
+        GradedRow(row.line, row.learner, result(quiz, score, Marks(positions, columns, index), maximum))
+        for index, (row, score) in enumerate(zip(sheet.rows, scores, strict=True))
+    ]
+
+
+def _inverse(order: list[int]) -> list[int]:
+    back = [0] * len(order)
+    for position, index in enumerate(order):
+        back[index] = position
+    return back
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cycle collector paused while a class is graded.
+
+    Grading builds a few objects per learner and question (rows, marks,
+    results), all kept to the end and none in a cycle; CPython's collector
+    would walk them over and over as they pile up (a sixth of the grading
+    time, measured with cachegrind). Reference counting still frees what is
+    dropped; the collector runs again as soon as the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 POINTS = attrgetter("points")
@@ -97,16 +129,43 @@ def shown(number: float) -> str:
     return "0" if text == "-0" else text
 
 
+def mark(number: float) -> str:
+    """A number as a gradebook cell: ``shown``, and inert should it start a formula (``spreadsheet.inert``)."""
+    return inert(shown(number))
+
+
+class _Marks(dict):
+    """Each distinct number's cell text, worked out once (a float-keyed dict: cheaper per cell than ``lru_cache``)."""
+
+    def __missing__(self, number: float) -> str:
+        text = self[number] = mark(number)
+        return text
+
+
 def write_gradebook(quiz: Quiz, rows: list[GradedRow], stream: TextIO) -> None:
+    """The gradebook CSV. Every text cell is inert (``spreadsheet``): learners' names one by one, numbers through
+    ``mark``. The rows of one graded sheet are written a column at a time (a class has thousands of rows, and its
+    marks few distinct values)."""
     qids = [q.id for q in quiz.questions]
-    writer = SafeWriter(stream)
-    writer.writerow(["learner", "score", "max", "percent", "passed", *qids])
-    for row in rows:
-        result = row.result
-        marks = row.marks or tuple(map(result.earned.__getitem__, qids))
-        passed = "true" if result.passed else "false"
-        totals = [shown(result.score), shown(result.max), shown(result.percent), passed]
-        writer.writerow([row.learner, *totals, *map(shown, map(POINTS, marks))])
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow([inert(cell) for cell in ("learner", "score", "max", "percent", "passed", *qids)])
+    results = [row.result for row in rows]
+    columns = sheet_columns(results)
+    if columns is None:
+        columns = [[result.earned[qid] for result in results] for qid in qids]
+    text = _Marks().__getitem__
+    texts = [list(map(text, map(POINTS, column))) for column in columns]
+    writer.writerows(
+        zip(
+            [inert(row.learner) for row in rows],
+            [mark(result.score) for result in results],
+            [mark(result.max) for result in results],
+            [mark(result.percent) for result in results],
+            ["true" if result.passed else "false" for result in results],
+            *texts,
+            strict=True,
+        )
+    )
 
 
 def write_template(quiz: Quiz, out: Destination, delimiter: str = ",") -> None:
