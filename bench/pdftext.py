@@ -177,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pdftext-") as scratch:
         out = args.pdf or args.out or Path(scratch) / "dist"
         if not args.pdf:
-            subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--course", str(args.course), "--out", str(out), "--no-lms", "--quiet"], check=True)
+            command = [sys.executable, str(REPO / "build.py"), "build", "--course", str(args.course), "--out", str(out)]
+            command += ["--no-lms", "--quiet"]
+            subprocess.run(command, check=True)
         pdfs = sorted(out.rglob("*.pdf"))
         results = measure(pdfs, source_vocabulary(args.course))
         print(table(results, out))
