@@ -126,10 +126,12 @@ def glyph_texts(clusters: list[int], length: int, text: bytes, rtl: bool) -> lis
 
 def _code(font, glyph_id: int, text: str, width: int | None = None) -> int:
     """The code to draw ``glyph_id`` with when it stands for ``text`` (and advances ``width``): the glyph id, or an alias."""
+    claimed = glyph_id in font.__dict__.get("silent_codes", {}).values()
+    if claimed:  # this glyph id's own code now draws a silent glyph: the code maps to nothing, the glyph takes an alias
+        font.to_unicode[glyph_id] = ""
     known = font.to_unicode.setdefault(glyph_id, text)
     if width == font.widths.get(glyph_id):
         width = None
-    claimed = glyph_id in font.__dict__.get("silent_codes", {}).values()
     if (known == text and width is None and not claimed) or glyph_id in font.missing.values():
         return glyph_id
     aliases = font.__dict__.setdefault("text_aliases", {})
