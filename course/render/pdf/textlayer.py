@@ -1,32 +1,35 @@
-"""WeasyPrint's text layer, corrected: each glyph drawn maps to the text it stands for there.
+"""WeasyPrint's text layer, corrected: what each drawn glyph reads as is the text it stands for there.
 
-WeasyPrint (70) writes one ToUnicode entry per glyph, the text of the
-glyph's first use, and gives every other glyph of a cluster the whole
-cluster too or nothing (WeasyPrint issue #2841 and its neighbours #1686).
-Amiri draws one letter with different glyphs and one glyph for different
-letters (a shared skeleton), and some letters with two glyphs, so copied
-Arabic text came out with wrong letters («س» read as «ة») and doubled ones
-(«الإللكتروني»). Here, while a line is drawn:
+WeasyPrint (70) writes one ToUnicode entry per glyph id, the text of the
+glyph's first use, gives every other glyph of a cluster the whole cluster
+again or nothing, and writes kerning and mark offsets as numbers in the TJ
+arrays (WeasyPrint issue #2841, and #1686). With Amiri, which draws one
+letter with different glyphs, different letters with one glyph and some
+letters with two glyphs, copied Arabic came out with wrong letters, doubled
+letters («الإللكتروني») and words split at every offset («التعر يف»).
+While a line is drawn here:
 
-- each cluster's text is shared out among its glyphs in logical order (one
-  character each, the last glyph takes the rest, a glyph left over takes
-  nothing), so no letter is counted twice;
-- a glyph whose text differs from the one its glyph id already maps to is
-  drawn with an *alias* code: a CID past the font's glyphs, which the
-  font's ``/CIDToGIDMap`` sends to the same glyph (so the page looks the
-  same), with its own ToUnicode entry and the same width. Alias CIDs keep
-  ``/Identity-H``, which every extractor reads (pdfminer.six reads no
-  embedded encoding CMap);
-- every font subset gets a tag derived from what it holds, so the parts
-  joined into the course book no longer carry six different subsets under
-  one name (``ECFSSB+Amiri``).
+- a cluster's characters go one to a glyph in logical order (``glyph_texts``);
+  a mark's character goes to the letter it sits on (``_marks_on_letters``);
+- a glyph whose text (or advance, below) differs from what its glyph id
+  already maps to is drawn with an *alias*: a CID past the font's glyphs
+  that the font's ``/CIDToGIDMap`` sends to the same glyph, with its own
+  ToUnicode entry and ``/W`` width. The encoding stays ``/Identity-H``
+  (pdfminer.six reads no embedded encoding CMap);
+- each glyph's advance is carried by its width, not by a TJ number, so the
+  glyph boxes meet and extractors find no gap inside a word;
+- a glyph standing for no character is drawn at the end of its run, with
+  one of the codes PDFium reads as a control character (``_silent``);
+- every font subset is named from what it holds (``subset_tag``), so the
+  parts of the course book no longer carry different subsets under one name.
 
-Glyph order, positions and widths are WeasyPrint's own: the page is drawn
-exactly as before. Lines that need WeasyPrint's special cases (ellipsis,
-bitmap or colour fonts) are drawn by WeasyPrint unchanged.
+Every glyph lands exactly where WeasyPrint puts it, with the same glyph of
+the same font program: the page looks as before (docs/performance.md gives
+the pixel comparison). Lines that need WeasyPrint's special cases (ellipsis,
+bitmap or colour fonts) are drawn by WeasyPrint itself.
 
-``install()`` is called once, where WeasyPrint is imported
-(``course.render.pdf.weasy``). Upstream: WeasyPrint #2841.
+``install()`` is called once, by ``course.render.pdf.weasy`` after it has
+imported WeasyPrint. A fix that could go upstream: WeasyPrint #2841.
 """
 
 from __future__ import annotations
