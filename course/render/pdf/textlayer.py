@@ -34,6 +34,7 @@ imported WeasyPrint. A fix that could go upstream: WeasyPrint #2841.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 import unicodedata
@@ -112,6 +113,12 @@ def glyph_texts(clusters: list[int], length: int, text: bytes, rtl: bool) -> lis
     A cluster's characters go one to a glyph in logical order; the last
     glyph takes what is left; a glyph left over takes nothing.
     """
+    decoded = text.decode("utf-8", "replace")
+    if len(decoded) == len(text):  # ASCII: byte offsets are character offsets
+        index_of = None
+    else:
+        index_of = {byte: char for char, byte in enumerate(i for i, b in enumerate(text) if b & 0xC0 != 0x80)}
+        index_of[length] = len(decoded)
     members: dict[int, list[int]] = {}
     for index, start in enumerate(clusters):
         members.setdefault(start, []).append(index)
@@ -119,11 +126,15 @@ def glyph_texts(clusters: list[int], length: int, text: bytes, rtl: bool) -> lis
     texts = [""] * len(clusters)
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else length
-        chars = list(text[start:end].decode("utf-8", "replace"))
-        logical = members[start][::-1] if rtl else members[start]
+        chars = decoded[start:end] if index_of is None else decoded[index_of.get(start, 0) : index_of.get(end, len(decoded))]
+        glyphs = members[start]
+        if len(glyphs) == 1:
+            texts[glyphs[0]] = chars
+            continue
+        logical = glyphs[::-1] if rtl else glyphs
         for position, index in enumerate(logical):
             last = position == len(logical) - 1
-            texts[index] = "".join(chars[position:]) if last else (chars[position] if position < len(chars) else "")
+            texts[index] = chars[position:] if last else (chars[position] if position < len(chars) else "")
     return texts
 
 
@@ -224,18 +235,22 @@ def _marks_on_letters(placed: list, rtl: bool) -> list:
     (they reverse them with the line); the mark's glyph then stands for
     nothing.
     """
-    placed = [list(g) for g in placed]
     order = range(len(placed) - 1, -1, -1) if rtl else range(len(placed))
     base = None
     for index in order:
-        glyph = placed[index]
-        text, rise = glyph[1], glyph[3]
-        if text and base is not None and all(unicodedata.category(c) == "Mn" for c in text):
-            placed[base][1] = text + placed[base][1] if rtl else placed[base][1] + text
-            glyph[1] = ""
+        glyph_id, text, origin, rise = placed[index]
+        if text and base is not None and _marks_only(text):
+            letter = placed[base]
+            placed[base] = (letter[0], text + letter[1] if rtl else letter[1] + text, letter[2], letter[3])
+            placed[index] = (glyph_id, "", origin, rise)
         elif text and not rise:
             base = index
-    return [tuple(g) for g in placed]
+    return placed
+
+
+@functools.lru_cache(maxsize=4096)
+def _marks_only(text: str) -> bool:
+    return all(unicodedata.category(c) == "Mn" for c in text)
 
 
 def _silent(font, glyph_id: int) -> int:
