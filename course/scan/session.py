@@ -209,7 +209,10 @@ class Scanner:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        # Never a plain fork: the caller may run threads (OpenCV's own pool, a browser driver, a server), and a
+        # child forked while one of them holds a lock hangs. A fork server forks from a process without threads.
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
         workers = min(self.jobs, len(tasks))
         with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(self.quiz, self.decimal_comma)) as pool:
             paths, names, indexes = zip(*tasks, strict=True)

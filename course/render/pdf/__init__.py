@@ -7,6 +7,8 @@
 - ``book``      the course book, put together from the parts
 - ``parts``, ``writer``  PDFs made relocatable, and written object by object
 - ``weasy``, ``fetcher``  WeasyPrint imported quickly, and its fetcher fenced to the course
+- ``textlayer`` each drawn glyph mapped to its own text (WeasyPrint's text drawing corrected)
+- ``xmp``       PDF/UA identification: XMP metadata and the reading direction
 
 Which PDFs to lay out again, and on which worker, is ``course.build``.
 """

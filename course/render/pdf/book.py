@@ -22,6 +22,7 @@ from pypdf.generic import TextStringObject
 
 from .parts import NEXT, PREVIOUS, Part, load_part
 from .writer import PdfFile
+from .xmp import viewer_preferences, xmp_packet
 
 TOKENS = re.compile(rb"\x01(\d+)\x02|\x03(\d+)\x04")
 
@@ -162,7 +163,12 @@ class _Book:
             self.structure_root,
             _text(language),
         )
-        catalog += b" /ViewerPreferences << /DisplayDocTitle true >>"
+        preferences = b" ".join(b"/%s %s" % (key.encode(), value.encode()) for key, value in viewer_preferences(language).items())
+        catalog += b" /ViewerPreferences << %s >>" % preferences
+        metadata = pdf.allocate()
+        packet = xmp_packet(title, language, producer)
+        pdf.write_stream(metadata, b"<< /Type /Metadata /Subtype /XML /Length %d >>" % len(packet), packet)
+        catalog += b" /Metadata %d 0 R" % metadata
         if self.outline_first is not None:
             pdf.write_object(
                 self.outline_root,

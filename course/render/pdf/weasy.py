@@ -10,7 +10,9 @@ before the soname is tried and loads. Here, on Linux, those look-ups answer
 that fail, WeasyPrint is imported again the usual way, which finds what it
 can and says what is missing.
 
-Every part of the engine imports WeasyPrint from here. The look-up is
+Every part of the engine imports WeasyPrint from here, which also puts
+``course.render.pdf.textlayer`` (the text layer's corrections) and
+``course.render.pdf.xmp`` (PDF/UA identification) in place. The look-up is
 replaced process-wide for the import's duration (a few tenths of a
 second); that would matter only to another thread looking a library up at
 that moment, which nothing in the engine does.
@@ -55,5 +57,11 @@ _import()
 from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
+
+from .textlayer import install as _install_text_layer  # noqa: E402
+from .xmp import install as _install_identification  # noqa: E402
+
+_install_text_layer()  # each glyph's own text in the PDF's text layer (course.render.pdf.textlayer)
+_install_identification()  # XMP metadata and reading direction in every PDF (course.render.pdf.xmp)
 
 __all__ = ["CSS", "HTML", "FontConfiguration", "URLFetcher"]
