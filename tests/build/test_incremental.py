@@ -179,7 +179,8 @@ CASES = {
         *SCORM,
     },
     module_image: {"modules/customs-basics/terminal.png", "pdf/customs-basics.pdf", *SCORM},
-    pdf_template: {"pdf/customs-basics.pdf", "pdf/risk-profiling.pdf", *SCORM},
+    # The book's module parts are the handouts' own renderings (their font subsets hold the covers' letters too).
+    pdf_template: {"pdf/customs-basics.pdf", "pdf/risk-profiling.pdf", "pdf/course-book.pdf", *SCORM},
     site_style: {"assets/css/site.css", *SCORM},
     pass_mark: RISK_QUIZ | SCORM,
     language: EVERYTHING,
