@@ -272,10 +272,10 @@ OTHER_USER = """
 import ast, json, socket, sys
 connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 connection.connect(sys.argv[1])
-connection.sendall(json.dumps(ast.literal_eval(sys.argv[2])).encode() + b"\\n")
 try:
+    connection.sendall(json.dumps(ast.literal_eval(sys.argv[2])).encode() + b"\\n")
     print(connection.makefile("rb").readline().decode() or "no answer")
-except ConnectionResetError:  # closed with the request unread
+except (ConnectionResetError, BrokenPipeError):  # closed with the request unread, or before it was all sent
     print("no answer")
 """
 
