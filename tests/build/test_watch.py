@@ -41,7 +41,7 @@ def test_every_save_is_built_and_a_bad_one_changes_nothing(english_copy: Path, t
         module.write_text(module.read_text(encoding="utf-8").replace("then act.", "then act. Watched edit seven."), encoding="utf-8")
         lines = watching.until("rebuilt ")
         assert "changed: modules/risk-profiling.md" in lines
-        assert "3 written" in lines[-1], lines[-1]  # the page, the handout and the book
+        assert "4 written" in lines[-1], lines[-1]  # the page, the handout, the book and the search index
         assert "Watched edit seven." in (out / "modules" / "risk-profiling.html").read_text(encoding="utf-8")
         assert "Watched edit seven." in flat(pdftotext(out / "pdf" / "risk-profiling.pdf"))
 
