@@ -89,7 +89,11 @@ def source_vocabulary(course_root: Path, language: str | None = None) -> set[str
 
         language = str(yaml.safe_load((course_root / "course.yaml").read_text(encoding="utf-8")).get("language", "en"))
     words.update(_interface_words(language.split("-")[0]))
+    words.update(tokens(" ".join(FILE_NAME_WORDS)))  # a question sheet names its bubble sheet's file: <quiz>-bubbles.pdf
     return words
+
+
+FILE_NAME_WORDS = ("sheet", "key", "bubbles", "pdf")
 
 
 def _interface_words(language: str) -> set[str]:
