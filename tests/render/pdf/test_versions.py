@@ -48,6 +48,7 @@ def test_each_version_has_its_sheet_and_key_in_the_manifest(versioned):
     entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     papers = {e["path"]: e["kind"] for e in entries if e["quiz"] == QUIZ and e["path"].startswith("pdf/")}
     expected = {f"pdf/quizzes/{QUIZ}-{paper}-{v}.pdf": f"quiz-{paper}-pdf" for v in "ABC" for paper in ("sheet", "key")}
+    expected |= {f"pdf/quizzes/{QUIZ}-bubbles-{v}.pdf": "bubbles" for v in "ABC"}  # and its bubble answer sheet
     assert papers == expected
     assert (out / "quizzes" / f"{QUIZ}.html").read_text(encoding="utf-8").count(f"{QUIZ}-sheet-A.pdf") >= 1, "the page links version A"
 
