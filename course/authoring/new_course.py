@@ -14,13 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
-
 from ..load.course import well_formed_tag
 from ..problems import CourseError, Problem
-from ..render.i18n import source_translations
 from ..resources import TEMPLATES
-from .course_yaml import scalar
+from .scaffold import skeleton_environment
 
 STARTER = TEMPLATES / "scaffold" / "course"
 FILES = {
@@ -36,7 +33,7 @@ def new_course(folder: Path, title: str, language: str) -> list[str]:
     """Write the starter course into FOLDER (created if absent); the files written, relative to it."""
     folder = Path(folder)
     _refuse(folder, title, language)
-    env = _environment(language)
+    env = skeleton_environment(STARTER, language, trim_blocks=False)
     pages = {rel: env.get_template(name).render(title=title.strip(), language=language) for rel, name in FILES.items()}
     folder.mkdir(parents=True, exist_ok=True)
     for rel, text in pages.items():
@@ -62,16 +59,3 @@ def _refuse(folder: Path, title: str, language: str) -> None:
         problems.append(Problem(where, None, f"`{language}` is not a language tag: use a BCP 47 tag such as `en`, `ar`, `fr` or `fa-IR`"))
     if problems:
         raise CourseError(problems)
-
-
-def _environment(language: str) -> jinja2.Environment:
-    # YAML and Markdown, not HTML: values go through the `yaml` filter instead of HTML escaping
-    env = jinja2.Environment(  # noqa: S701
-        loader=jinja2.FileSystemLoader(str(STARTER)),
-        autoescape=False,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_gettext_translations(source_translations(language), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["yaml"] = scalar
-    return env

@@ -126,17 +126,20 @@ def _render(kind: str, values: dict) -> str:
     path = SCAFFOLD / TEMPLATE_NAMES[kind]
     if not path.is_file():  # an engine installed without its templates
         raise CourseError([Problem(str(path), None, "the engine's scaffold template is missing: reinstall course-engine")])
-    return _environment(values["language"]).get_template(path.name).render(**values)
+    return skeleton_environment(SCAFFOLD, values["language"]).get_template(path.name).render(**values)
 
 
-def _environment(language: str) -> jinja2.Environment:
-    # Markdown and YAML, not HTML: values go through the `yaml` filter instead of HTML escaping
+def skeleton_environment(folder: Path, language: str, trim_blocks: bool = True) -> jinja2.Environment:
+    """Jinja2 for the skeletons in ``folder``, in the language's words (``scaffold.po``).
+
+    Markdown and YAML, not HTML: values go through the `yaml` filter instead of HTML escaping.
+    """
     env = jinja2.Environment(  # noqa: S701
-        loader=jinja2.FileSystemLoader(str(SCAFFOLD)),
+        loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=False,
         keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        trim_blocks=trim_blocks,
+        lstrip_blocks=trim_blocks,
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(source_translations(language), newstyle=True)  # type: ignore[attr-defined]
