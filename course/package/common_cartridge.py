@@ -134,7 +134,7 @@ def cc_items(course: Course, quiz: Quiz, question: Question) -> list[CcItem]:
     """The CC items of one question: one, or one per prompt/position for matching and ordering."""
     ident = f"{quiz.id}-{question.id}"
     points = Fraction(number(question.points))
-    item = Item(question, course.direction, course.language, quiz.shuffle)
+    item = Item(question, course.direction, course.language, quiz.shuffle, course.interface)
     if question.type in ("single", "multiple", "true_false"):
         BUILDERS[question.type](item)
     elif question.type == "short":
@@ -152,14 +152,14 @@ def split_pairs(course: Course, quiz: Quiz, question: Question, ident: str, poin
     if question.type == "matching":
         asked, offered = [plain(p) for p in question.prompts], [plain(c) for c in question.choices]
     else:
-        asked = [labels.position(course.language, n) for n in range(1, len(question.items) + 1)]
+        asked = [labels.position(course.language, n, course.interface) for n in range(1, len(question.items) + 1)]
         offered = [plain(t) for t in question.items]
     share = points / len(asked)
     items = []
     for n, (prompt, right) in enumerate(zip(asked, question.answer, strict=True), start=1):
         options = [Option(text, correct=letter(i) == right) for i, text in enumerate(offered)]
         part = Question(id=f"{question.id}-{n}", type="single", prompt="", points=float(share), options=options)
-        item = Item(part, course.direction, course.language, quiz.shuffle)
+        item = Item(part, course.direction, course.language, quiz.shuffle, course.interface)
         BUILDERS["single"](item)
         prompt_html = item.html(question.prompt)
         stem = Q.material(Q.mattext(item.option_html(prompt), texttype="text/html"))

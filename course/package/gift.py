@@ -32,7 +32,7 @@ def with_feedback(answer: str, feedback_html: str) -> str:
 
 # -- one mapping per question type: the lines inside the answer braces
 
-AnswerLines = Callable[[Question, str, str], list[str]]
+AnswerLines = Callable[[Question, str, str, tuple], list[str]]
 ANSWERS: dict[str, AnswerLines] = {}
 
 
@@ -50,28 +50,28 @@ def _option(marker: str, text: str, feedback: str | None, direction: str) -> str
 
 
 @answers_for("single")
-def single_choice(question: Question, direction: str, language: str) -> list[str]:
+def single_choice(question: Question, direction: str, language: str, interface: tuple = ()) -> list[str]:
     return [_option("=" if o.correct else "~", o.text, o.feedback, direction) for o in question.options]
 
 
 @answers_for("multiple")
-def multiple_response(question: Question, direction: str, language: str) -> list[str]:
+def multiple_response(question: Question, direction: str, language: str, interface: tuple = ()) -> list[str]:
     k = sum(o.correct for o in question.options)
     return [_option(f"~%{option_fraction(o, k)}%", o.text, o.feedback, direction) for o in question.options]
 
 
 @answers_for("true_false")
-def true_false(question: Question, direction: str, language: str) -> list[str]:
+def true_false(question: Question, direction: str, language: str, interface: tuple = ()) -> list[str]:
     return ["TRUE" if question.answer else "FALSE"]
 
 
 @answers_for("short")
-def short_answer(question: Question, direction: str, language: str) -> list[str]:
+def short_answer(question: Question, direction: str, language: str, interface: tuple = ()) -> list[str]:
     return ["=" + escape(moodle_literal(a)) for a in accepted_answers(question)]
 
 
 @answers_for("numeric")
-def numerical(question: Question, direction: str, language: str) -> list[str]:
+def numerical(question: Question, direction: str, language: str, interface: tuple = ()) -> list[str]:
     return ["#" + number(question.answer) + ":" + number(question.tolerance or 0)]
 
 
@@ -80,7 +80,7 @@ def _pair(prompt_html: str, choice: str) -> str:
 
 
 @answers_for("matching")
-def matching(question: Question, direction: str, language: str) -> list[str]:
+def matching(question: Question, direction: str, language: str, interface: tuple = ()) -> list[str]:
     used = {letter_index(a) for a in question.answer}
     pairs = [
         _pair(inline_html(p, direction), plain(question.choices[letter_index(a)]))
@@ -90,10 +90,10 @@ def matching(question: Question, direction: str, language: str) -> list[str]:
 
 
 @answers_for("ordering")
-def ordering(question: Question, direction: str, language: str) -> list[str]:
+def ordering(question: Question, direction: str, language: str, interface: tuple = ()) -> list[str]:
     """Like the Moodle XML export: positions 1..n matched to the items."""
     return [
-        _pair(inline_html(labels.position(language, n), direction), plain(question.items[letter_index(a)]))
+        _pair(inline_html(labels.position(language, n, interface), direction), plain(question.items[letter_index(a)]))
         for n, a in enumerate(question.answer, start=1)
     ]
 
@@ -103,7 +103,7 @@ def ordering(question: Question, direction: str, language: str) -> list[str]:
 
 def question_block(quiz: Quiz, question: Question, course: Course) -> str:
     """Comments (points; ``[id:...]``, Moodle's ID number), then ``::name::[html]text{answers}``."""
-    lines = ANSWERS[question.type](question, course.direction, course.language)
+    lines = ANSWERS[question.type](question, course.direction, course.language, course.interface)
     if question.explanation:
         lines.append("####" + escape(block_html(question.explanation, course.direction)))
     head = f"::{escape(str(question.id))}::[html]{escape(block_html(question.prompt, course.direction))}"

@@ -66,6 +66,7 @@ class Target:
     language: str
     shuffle: bool
     ordering: str = "native"  # or "matching": positions matched to items, for Moodle before 4.4 without qtype_ordering
+    interface: tuple = ()  # course.yaml `interface`: the words the export adds itself
 
 
 def nearest_fraction(value: float) -> float:
@@ -204,7 +205,9 @@ def ordering(question: Question, target: Target) -> list[etree._Element]:
 def ordering_as_matching(question: Question, target: Target) -> list[etree._Element]:
     """Positions 1..n as the prompts, the items as the choices: graded per position."""
     places = [
-        subquestion(inline_html(labels.position(target.language, n), target.direction), plain(question.items[letter_index(a)]))
+        subquestion(
+            inline_html(labels.position(target.language, n, target.interface), target.direction), plain(question.items[letter_index(a)])
+        )
         for n, a in enumerate(question.answer, start=1)
     ]
     return [E.shuffleanswers("false"), *places]
@@ -240,7 +243,7 @@ def question_element(quiz: Quiz, question: Question, target: Target) -> etree._E
 
 
 def quiz_document(course: Course, quiz: Quiz, ordering: str = "native") -> etree._Element:
-    target = Target(course.direction, course.language, quiz.shuffle, ordering)
+    target = Target(course.direction, course.language, quiz.shuffle, ordering, course.interface)
     return E.quiz(category(course, quiz), *(question_element(quiz, q, target) for q in quiz.questions))
 
 

@@ -133,7 +133,7 @@ def feedback_parts(E: ElementMaker, course: Course, question: Question, parts: P
 
 def item_document(course: Course, quiz: Quiz, question: Question, version: QtiVersion) -> etree._Element:
     E = version.maker()
-    context = ItemContext(E, version.namespace, quiz.shuffle, course.language)
+    context = ItemContext(E, version.namespace, quiz.shuffle, course.language, course.interface)
     parts = INTERACTIONS[question.type](question, context)
     outcomes, rules, modals = feedback_parts(E, course, question, parts, version.namespace)
     body = blocks(body_div(E, course), question.prompt, version.namespace)

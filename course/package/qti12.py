@@ -87,8 +87,9 @@ def choices(options: list[tuple[str, str]], cardinality: str, shuffle: bool, ide
 class Item:
     """What one question adds to its item: responses, scoring conditions, option feedback."""
 
-    def __init__(self, question: Question, direction: str, language: str, shuffle: bool):
+    def __init__(self, question: Question, direction: str, language: str, shuffle: bool, interface: tuple = ()):
         self.question, self.direction, self.language, self.shuffle = question, direction, language, shuffle
+        self.interface = interface  # course.yaml `interface`: the words the export adds itself
         self.responses: list[etree._Element] = []
         self.conditions: list[etree._Element] = []
         self.feedback: dict[str, str] = {}  # itemfeedback ident -> HTML
@@ -146,7 +147,7 @@ def multiple(item: Item) -> None:
 
 @builds("true_false")
 def true_false(item: Item) -> None:
-    words = labels.true_false(item.language)
+    words = labels.true_false(item.language, item.interface)
     item.responses.append(choices([("true", item.option_html(words[0])), ("false", item.option_html(words[1]))], "Single", False))
     right = "true" if item.question.answer else "false"
     item.conditions.append(Q.respcondition(Q.conditionvar(Q.varequal(right, respident=RESPONSE)), score(100), **{"continue": "No"}))
@@ -194,13 +195,13 @@ def matching(item: Item) -> None:
 def ordering(item: Item) -> None:
     """Matching of positions ("Position 1" -> the item there), as in Moodle: Canvas Classic has no ordering type."""
     q = item.question
-    positions = [labels.position(item.language, n) for n in range(1, len(q.items) + 1)]
+    positions = [labels.position(item.language, n, item.interface) for n in range(1, len(q.items) + 1)]
     pairs(item, positions, [plain(t) for t in q.items], list(q.answer))
 
 
 def item_element(course: Course, quiz: Quiz, question: Question, profile: str = "canvas") -> etree._Element:
     """The ``<item>`` of one question. ``profile="cc"`` adds the Common Cartridge metadata."""
-    item = Item(question, course.direction, course.language, quiz.shuffle)
+    item = Item(question, course.direction, course.language, quiz.shuffle, course.interface)
     BUILDERS[question.type](item)
     canvas_type, cc_type = TYPES[question.type]
     fields = [field("question_type", canvas_type), field("points_possible", number(question.points))]

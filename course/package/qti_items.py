@@ -35,6 +35,7 @@ class ItemContext:
     namespace: str
     shuffle: bool
     language: str
+    interface: tuple = ()  # course.yaml `interface`: the words the export adds itself
 
 
 @dataclass
@@ -139,7 +140,7 @@ def multiple_response(q: Question, c: ItemContext) -> Parts:
 
 @interaction("true_false")
 def true_false(q: Question, c: ItemContext) -> Parts:
-    words = labels.true_false(c.language)
+    words = labels.true_false(c.language, c.interface)
     body = choice_interaction(c, [("true", words[0]), ("false", words[1])], 1, False)
     right = ["true" if q.answer else "false"]
     return Parts(declaration(c, "single", "identifier", right), [body], all_or_nothing(c, matches_correct(c), q.points))

@@ -940,3 +940,24 @@ def test_moodle_category_carries_the_pass_mark_a_question_bank_cannot_set(tmp_pa
     arabic_root = etree.parse(str(export(arabic, tmp_path / "ar", "moodle-xml"))).getroot()
     arabic_info = arabic_root.findtext("question[@type='category']/info/text")
     assert arabic_info.startswith('<div dir="rtl"><p>درجة النجاح: ')
+
+
+def test_the_courses_interface_words_reach_the_words_each_export_adds(tmp_path):
+    """course.yaml `interface` gives the true/false choices and the ordering positions in QTI 2.1, QTI 1.2, Moodle and GIFT."""
+    course, problems = load_course(ENGLISH)
+    assert not [p for p in problems if p.is_error]
+    course.interface = (("quiz.true", "Right"), ("quiz.false", "Wrong"), ("quiz.position-n", "Place no. %(n)s"))
+    texts = {}
+    for kind in ("qti", "qti12", "moodle-xml", "gift"):
+        EXPORTERS[kind](course, tmp_path / kind)
+        for path in sorted((tmp_path / kind / "lms").iterdir()):
+            if path.suffix == ".zip":
+                with zipfile.ZipFile(path) as archive:
+                    texts[path.name] = " ".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml"))
+            else:
+                texts[path.name] = path.read_text(encoding="utf-8")
+    every = " ".join(texts.values())
+    assert "Right" in texts["customs-basics-quiz-qti.zip"] or "Right" in texts["risk-profiling-quiz-qti.zip"], "QTI 2.1 true/false"
+    assert any("Right" in t for name, t in texts.items() if name.endswith("-qti12.zip")), "QTI 1.2 true/false"
+    assert "Place no. 1" in texts["customs-basics-quiz.moodle-pre44.xml"] and "Place no. 1" in texts["customs-basics-quiz.gift"]
+    assert ">True<" not in every and "Position 1" not in every
