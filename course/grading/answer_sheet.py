@@ -174,7 +174,8 @@ def _reading(question_type: str, cell: str) -> tuple[Any, Any]:
     try:
         response = read_cell(question_type, cell)
     except Unreadable as unreadable:
-        return ("unreadable", str(unreadable)), unreadable
+        # kept in the grader's cache: without its traceback, whose frames would hold the whole grading run
+        return ("unreadable", str(unreadable)), unreadable.with_traceback(None)
     if question_type == "multiple" and isinstance(response, list):
         return ("set", *sorted(set(response))), response  # the letters chosen, whatever their order or repeats
     return (tuple(response) if isinstance(response, list) else response), response

@@ -16,14 +16,16 @@ import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, count
-from operator import add, attrgetter, itemgetter
+from operator import attrgetter
 from typing import TextIO
+
+import numpy as np
 
 from ..model import Quiz
 from ..problems import Problems
 from .answer_sheet import AnswerSheet, CellGrader, sheet_graders
-from .rules import PLAIN, UNANSWERED, Earned, Marks, QuizResult, Reading, maximum_score, result, sheet_columns
+from .columns import Column, grade_columns
+from .rules import PLAIN, Marks, QuizResult, Reading, maximum_score, result, sheet_columns
 from .spreadsheet import Destination, SafeWriter, inert, opened
 from .versions import version_count
 
@@ -40,55 +42,35 @@ def grade_sheet(
 ) -> list[GradedRow]:
     """Every row of the sheet graded; an unreadable cell earns 0 and a warning naming its column.
 
-    The sheet is graded a column at a time, the rows of each printed version
-    together: each distinct cell of a question and version is graded once
-    (``CellGrader``; pass ``graders`` from ``sheet_graders`` to share that
-    work with the statistics), and the rows' scores are added up in question
-    order, as ``rules.summarize`` adds them. Each learner's marks are a view
-    of the columns (``rules.Marks``).
+    The sheet is graded a column at a time (``columns``): each distinct cell
+    of a question and version is graded once (pass ``graders`` from
+    ``sheet_graders`` to share that work with the statistics), and the rows'
+    scores are added up in question order from 0.0, as ``rules.summarize``
+    adds them (the same float additions, a column at a time). Each learner's
+    marks are a view of the columns (``rules.Marks``).
     """
     graders = graders if graders is not None else sheet_graders(quiz, reading)
-    groups = sheet.by_version()
-    order = [index for indexes, _ in groups.values() for index in indexes]  # row indexes, version by version
-    back = _inverse(order)  # where each row is in that order
-    count = len(sheet.rows)
-    columns: list[list[Earned]] = []
-    unreadable = []
-    for number, question in enumerate(quiz.questions):
-        column = sheet.columns.get(question.id)
-        if column is None:
-            columns.append([UNANSWERED] * count)
-            continue
-        earned, warned = _grade_column(graders[question.id], column, groups)
-        columns.append(earned if len(groups) <= 1 else list(map(earned.__getitem__, back)))
-        unreadable += [(order[k], number, earned[k].warning) for k in warned]
-    for index, number, warning in sorted(unreadable):
-        problems.warning(sheet.rows[index].line, f"column `{quiz.questions[number].id}`: {warning}; it earns 0")
-    scores = [0.0] * count
-    for earned in columns:  # question by question: the same float sums as summarize
-        scores = list(map(add, scores, map(POINTS, earned)))
+    columns = grade_columns(quiz, sheet, graders)
+    unreadable = sorted((row, number, warning) for number, column in enumerate(columns) for row, warning in column.unreadable())
+    for row, number, warning in unreadable:
+        problems.warning(sheet.rows[row].line, f"column `{quiz.questions[number].id}`: {warning}; it earns 0")
+    scores = np.zeros(len(sheet.rows))
+    for column in columns:  # question by question: the same float sums as summarize
+        scores += column.points
     positions, maximum = {q.id: n for n, q in enumerate(quiz.questions)}, maximum_score(quiz)
     return [
         GradedRow(row.line, row.learner, result(quiz, score, Marks(positions, columns, index), maximum))
-        for index, (row, score) in enumerate(zip(sheet.rows, scores, strict=True))
+        for index, (row, score) in enumerate(zip(sheet.rows, scores.tolist(), strict=True))
     ]
-
-
-def _inverse(order: list[int]) -> list[int]:
-    back = [0] * len(order)
-    for position, index in enumerate(order):
-        back[index] = position
-    return back
 
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
     """The cycle collector paused while a class is graded.
 
-    Grading builds a few objects per learner and question (rows, marks,
-    results), all kept to the end and none in a cycle; CPython's collector
-    would walk them over and over as they pile up (a sixth of the grading
-    time, measured with cachegrind). Reference counting still frees what is
+    Grading builds a few objects per learner (rows, marks, results), all
+    kept to the end and none in a cycle; CPython's collector would walk them
+    over and over as they pile up. Reference counting still frees what is
     dropped; the collector runs again as soon as the block ends.
     """
     enabled = gc.isenabled()
@@ -101,25 +83,6 @@ def paused_gc() -> Iterator[None]:
 
 
 POINTS = attrgetter("points")
-
-
-def _grade_column(grader: CellGrader, column: int, groups) -> tuple[list[Earned], list[int]]:
-    """What each row earned for one question, the rows of each version together (in ``groups``' order), and the
-    positions in that list of the unreadable cells."""
-    pick = itemgetter(column)
-    earned: list[Earned] = []
-    warned: list[int] = []
-    for version, (_, rows) in groups.items():
-        cells = list(map(pick, rows))
-        cache = grader.cache(version)
-        distinct = set(cells)
-        for cell in distinct.difference(cache):
-            cache[cell] = grader.grade(cell, version)
-        unreadable = {cell for cell in distinct if cache[cell].warning}
-        if unreadable:
-            warned += compress(count(len(earned)), map(unreadable.__contains__, cells))
-        earned += map(cache.__getitem__, cells)
-    return earned, warned
 
 
 @lru_cache(maxsize=4096)
@@ -154,7 +117,7 @@ def write_gradebook(quiz: Quiz, rows: list[GradedRow], stream: TextIO) -> None:
     if columns is None:
         columns = [[result.earned[qid] for result in results] for qid in qids]
     text = _Marks().__getitem__
-    texts = [list(map(text, map(POINTS, column))) for column in columns]
+    texts = [_texts(column, text) for column in columns]
     writer.writerows(
         zip(
             [inert(row.learner) for row in rows],
@@ -166,6 +129,13 @@ def write_gradebook(quiz: Quiz, rows: list[GradedRow], stream: TextIO) -> None:
             strict=True,
         )
     )
+
+
+def _texts(column, text) -> list[str]:
+    """A column's cells: each distinct outcome's text once, then picked by the rows' codes."""
+    if isinstance(column, Column):
+        return np.array([text(earned.points) for earned in column.outcomes], dtype=object)[column.codes].tolist()
+    return list(map(text, map(POINTS, column)))
 
 
 def write_template(quiz: Quiz, out: Destination, delimiter: str = ",") -> None:

@@ -10,23 +10,21 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import attrgetter, itemgetter, sub, truediv
 from typing import TextIO
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
 from ..model import Question, Quiz, letter
 from .answer_sheet import AnswerSheet, CellGrader, sheet_graders
+from .columns import answers_given
 from .rules import PLAIN, QuizResult, Reading
 from .spreadsheet import SafeWriter
-from .statistics import correlation
+from .statistics import Figures, points_matrix
 
 CHOICE_TYPES = ("single", "multiple", "true_false")
-POINTS = attrgetter("points")
 
 
 @dataclass
@@ -48,30 +46,30 @@ class ItemStats:
 def analyse_items(
     quiz: Quiz, sheet: AnswerSheet, results: list[QuizResult], reading: Reading = PLAIN, graders: dict[str, CellGrader] | None = None
 ) -> list[ItemStats]:
-    """``graders``: the ``sheet_graders`` the gradebook used, so no cell is read or graded twice."""
+    """``graders``: the ``sheet_graders`` the gradebook used, so no cell is read or graded twice.
+
+    Facility and discrimination are the results report's (``statistics.Figures``); the choices are counted from the
+    distinct answers of the graded columns (``columns.answers_given``).
+    """
     graders = graders if graders is not None else sheet_graders(quiz, reading)
-    earneds = [r.earned for r in results]
-    scores = [r.score for r in results]
-    groups = sheet.by_version()
-    return [_analyse(question, sheet, groups, earneds, scores, graders[question.id]) for question in quiz.questions]
+    figures = Figures(quiz, points_matrix(quiz, results), np.array([r.score for r in results], dtype=float))
+    given = answers_given(quiz, sheet, results, graders)
+    items = []
+    for number, (question, facility, discrimination) in enumerate(
+        zip(quiz.questions, figures.facility(), figures.discrimination(), strict=True)
+    ):
+        stats = ItemStats(question, facility, discrimination)
+        _count_choices(stats, given[number])
+        items.append(stats)
+    return items
 
 
-def _analyse(question: Question, sheet: AnswerSheet, groups, earneds: list[dict], scores: list[float], grader: CellGrader) -> ItemStats:
-    points = list(map(POINTS, map(itemgetter(question.id), earneds)))
-    shares = list(map(truediv, points, repeat(question.points)))
-    facility = math.fsum(shares) / len(shares) if shares else None
-    stats = ItemStats(question, facility, correlation(shares, list(map(sub, scores, points))))
-    _count_choices(stats, grader, sheet, groups)
-    return stats
-
-
-def _count_choices(stats: ItemStats, grader: CellGrader, sheet: AnswerSheet, groups) -> None:
-    """Blank, unreadable and chosen counts from the distinct (cell, version) pairs, in file-order letters."""
+def _count_choices(stats: ItemStats, given) -> None:
+    """Blank, unreadable and chosen counts from the distinct answers (earned, response in file-order letters, learners)."""
     question = stats.question
     labels = ["true", "false"] if question.type == "true_false" else [letter(i) for i in range(len(question.options))]
     stats.choices = dict.fromkeys(labels, 0) if question.type in CHOICE_TYPES else {}
-    for cell, version, learners in sheet.distinct_cells(question.id, groups):
-        earned, response = grader.outcome(cell, version)
+    for earned, response, learners in given:
         if earned.warning:
             stats.unreadable += learners
             continue

@@ -43,16 +43,17 @@ rendered by ``course.render.report``.
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import attrgetter, itemgetter, mul, sub
+from operator import attrgetter
 from typing import Any
+
+import numpy as np
 
 from ..model import Question, Quiz, letter
 from .answer_sheet import AnswerSheet, CellGrader, sheet_graders
+from .columns import Column, answers_given
 from .rules import PLAIN, Earned, QuizResult, Reading, grade_question, grade_quiz, normalize, parse_number, sheet_columns
 
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.3, 0.2
@@ -109,13 +110,10 @@ def quiz_statistics(
     ``graders``: the ``sheet_graders`` the gradebook used, so no cell is read or graded twice.
     """
     graders = graders if graders is not None else sheet_graders(quiz, reading)
-    groups = sheet.by_version()
+    given = answers_given(quiz, sheet, results, graders)
 
-    def answers(question: Question) -> Iterator[tuple[Earned, object, int]]:
-        outcome = graders[question.id].outcome
-        for cell, version, learners in sheet.distinct_cells(question.id, groups):
-            earned, response = outcome(cell, version)
-            yield earned, response, learners
+    def answers(number: int, question: Question) -> list[tuple[Earned, object, int]]:
+        return given[number]
 
     return _statistics(quiz, results, answers, reading)
 
@@ -124,7 +122,7 @@ def response_statistics(quiz: Quiz, responses: list[dict[str, Any]], reading: Re
     """The same figures for canonical responses (``course.grading.rules``: one dict per learner), as the classroom keeps them."""
     results = [grade_quiz(quiz, response, reading) for response in responses]
 
-    def answers(question: Question) -> Iterator[tuple[Earned, object, int]]:
+    def answers(number: int, question: Question) -> Iterator[tuple[Earned, object, int]]:
         distinct: dict[object, tuple[object, int]] = {}
         for response in responses:
             value = response.get(question.id)
@@ -150,27 +148,25 @@ def _frozen(value) -> object:
 
 
 def _statistics(quiz: Quiz, results: list[QuizResult], answers, reading: Reading) -> QuizStatistics:
-    scores = [r.score for r in results]
-    maximum = sum(q.points for q in quiz.questions)
-    n = len(scores)
-    columns = sheet_columns(results)  # the graded sheet's own columns, when the results are its rows
-    if columns is None:
-        earneds = [r.earned for r in results]
-        columns = [list(map(itemgetter(q.id), earneds)) for q in quiz.questions]
-    earned = {q.id: list(map(POINTS, column)) for q, column in zip(quiz.questions, columns, strict=True)}
-    spread = _Spread(scores)
-    sd = math.sqrt(spread.squares / (n - 1)) if n >= 2 else None
-    items = {q.id: _Spread(earned[q.id]) for q in quiz.questions}
-    reliability, kind = _reliability(quiz, earned, items, spread)
+    n = len(results)
+    scores = np.array([r.score for r in results], dtype=float)
+    figures = Figures(quiz, points_matrix(quiz, results), scores)
+    sd = math.sqrt(figures.squares / (n - 1)) if n >= 2 else None
+    reliability, kind = figures.reliability()
     sem = None if sd is None or reliability is None else sd * math.sqrt(max(0.0, 1 - reliability))
-    ranked = sorted(range(n), key=scores.__getitem__)
-    questions = [_question(q, earned[q.id], items[q.id], spread, ranked, answers(q), reading) for q in quiz.questions]
+    facility, discrimination, high_low = figures.facility(), figures.discrimination(), figures.upper_lower()
+    questions = []
+    for number, question in enumerate(quiz.questions):
+        stats = QuestionStatistics(question, facility[number], discrimination[number], high_low[number])
+        _tally(stats, answers(number, question), reading)
+        stats.flags = _flags(stats)
+        questions.append(stats)
     return QuizStatistics(
         quiz=quiz,
         learners=n,
-        max=maximum,
-        mean=spread.mean if n else None,
-        median=statistics.median(scores) if n else None,
+        max=sum(q.points for q in quiz.questions),
+        mean=figures.mean if n else None,
+        median=float(np.median(scores)) if n else None,
         sd=sd,
         pass_rate=sum(1 for r in results if r.passed) / n if n else None,
         histogram=histogram([r.percent for r in results]),
@@ -181,17 +177,76 @@ def _statistics(quiz: Quiz, results: list[QuizResult], answers, reading: Reading
     )
 
 
-class _Spread:
-    """A list of numbers' mean, deviations from it and their sum of squares, worked out once.
+def points_matrix(quiz: Quiz, results: list[QuizResult]) -> np.ndarray:
+    """The points each learner earned for each question: one row per question, one column per learner."""
+    columns = sheet_columns(results)  # the graded sheet's own columns, when the results are its rows
+    if columns is not None and all(isinstance(column, Column) for column in columns):
+        return np.array([column.points for column in columns], dtype=float).reshape(len(quiz.questions), len(results))
+    earneds = [r.earned for r in results]
+    rows = [[earned[q.id].points for earned in earneds] for q in quiz.questions]
+    return np.array(rows, dtype=float).reshape(len(quiz.questions), len(results))
 
-    Plain float sums (``sum``'s C loop, a fifth of ``math.fsum``'s cost): over
-    deviations from the mean their rounding stays far below the two decimals
-    a report shows, as the tests against numpy check on a class of 500."""
 
-    def __init__(self, values: list[float]):
-        self.mean = sum(values) / len(values) if values else 0.0
-        self.deviations = list(map(sub, values, repeat(self.mean)))
-        self.squares = sum(map(mul, self.deviations, self.deviations))
+class Figures:
+    """The class's and each question's spread, from deviations worked out once (numpy, float64).
+
+    ``points``: one row per question, one column per learner; ``scores``: each
+    learner's score. Sums are numpy's (pairwise): their rounding stays far
+    below the two decimals a report shows, as the tests check against a
+    plain-Python implementation (the ``statistics`` module) on a class of 500.
+    """
+
+    def __init__(self, quiz: Quiz, points: np.ndarray, scores: np.ndarray):
+        self.quiz, self.points, self.scores = quiz, points, scores
+        self.weights = np.array([q.points for q in quiz.questions], dtype=float)
+        self.n = n = len(scores)
+        self.mean = float(scores.sum() / n) if n else 0.0
+        self.deviations = scores - self.mean
+        self.squares = float(self.deviations @ self.deviations)
+        self.item_means = points.sum(axis=1) / n if n else np.zeros(len(points))
+        self.item_deviations = points - self.item_means[:, None]
+        self.item_squares = np.einsum("ij,ij->i", self.item_deviations, self.item_deviations)
+        # a side whose values are all equal has no spread, whatever rounding leaves in its deviations
+        self.constant = points.min(axis=1) == points.max(axis=1) if n else np.ones(len(points), bool)
+
+    def reliability(self) -> tuple[float | None, str]:
+        """Cronbach's alpha, named KR-20 when every question was earned whole or not at all."""
+        dichotomous = bool(np.all((self.points == 0) | (self.points == self.weights[:, None])))
+        kind = "kr20" if dichotomous else "alpha"
+        k = len(self.weights)
+        if k < 2 or self.n < 2 or self.squares == 0:
+            return None, kind
+        variances = float(self.item_squares.sum())  # sums of squares: the n of both variances cancels
+        return k / (k - 1) * (1 - variances / self.squares), kind
+
+    def facility(self) -> list[float | None]:
+        return [None] * len(self.weights) if not self.n else (self.item_means / self.weights).tolist()
+
+    def discrimination(self) -> list[float | None]:
+        """The corrected point-biserial: each question's points against the rest score (score less the question).
+
+        Pearson's r is the same for the share of the points; None when either side is constant or for fewer than two learners.
+        """
+        if self.n < 2:
+            return [None] * len(self.weights)
+        rests = self.deviations[None, :] - self.item_deviations  # each rest score's deviation from the mean rest score
+        rest_scores = self.scores[None, :] - self.points
+        flat = self.constant | (rest_scores.min(axis=1) == rest_scores.max(axis=1))
+        product = self.item_squares * np.einsum("ij,ij->i", rests, rests)
+        cross = np.einsum("ij,ij->i", self.item_deviations, rests)
+        figures = zip(cross.tolist(), product.tolist(), flat.tolist(), strict=True)
+        return [None if constant or not p else c / math.sqrt(p) for c, p, constant in figures]
+
+    def upper_lower(self) -> list[float | None]:
+        """Facility among the top 27 % less facility among the bottom 27 % (ranked by score, ties in input order)."""
+        n = self.n
+        if n < 2:
+            return [None] * len(self.weights)
+        size = max(1, math.floor(UPPER_LOWER_SHARE * n + 0.5))
+        ranked = np.argsort(self.scores, kind="stable")
+        high = self.points[:, ranked[n - size :]].sum(axis=1) / size
+        low = self.points[:, ranked[:size]].sum(axis=1) / size
+        return ((high - low) / self.weights).tolist()
 
 
 def histogram(percents: list[float]) -> list[int]:
@@ -199,61 +254,6 @@ def histogram(percents: list[float]) -> list[int]:
     for percent in percents:
         counts[min(BINS - 1, max(0, int(percent // (100 / BINS))))] += 1
     return counts
-
-
-def _reliability(quiz: Quiz, earned: dict[str, list[float]], items: dict[str, _Spread], scores: _Spread) -> tuple[float | None, str]:
-    dichotomous = all(set(earned[q.id]) <= {0, q.points} for q in quiz.questions)
-    kind = "kr20" if dichotomous else "alpha"
-    k = len(quiz.questions)
-    if k < 2 or len(scores.deviations) < 2 or scores.squares == 0:
-        return None, kind
-    variances = math.fsum(items[q.id].squares for q in quiz.questions)
-    return k / (k - 1) * (1 - variances / scores.squares), kind  # sums of squares: the n of both variances cancels
-
-
-def correlation(xs: list[float], ys: list[float]) -> float | None:
-    """Pearson's r as ``statistics.correlation`` works it out (exact sums of the deviations' products), without its
-    generators; None for fewer than two learners or a constant side."""
-    n = len(xs)
-    if n < 2:
-        return None
-    dx = list(map(sub, xs, repeat(math.fsum(xs) / n)))
-    dy = list(map(sub, ys, repeat(math.fsum(ys) / n)))
-    product = math.fsum(map(mul, dx, dx)) * math.fsum(map(mul, dy, dy))
-    return math.fsum(map(mul, dx, dy)) / math.sqrt(product) if product else None
-
-
-def upper_lower(shares: list[float], ranked: list[int]) -> float | None:
-    """Facility in the top 27 % less facility in the bottom 27 % (``ranked``: learner indexes, lowest score first)."""
-    n = len(ranked)
-    if n < 2:
-        return None
-    size = max(1, math.floor(UPPER_LOWER_SHARE * n + 0.5))
-    low, high = ranked[:size], ranked[n - size :]
-    pick = shares.__getitem__
-    return math.fsum(map(pick, high)) / size - math.fsum(map(pick, low)) / size
-
-
-def _question(
-    question: Question, earned: list[float], item: _Spread, scores: _Spread, ranked, answers, reading: Reading
-) -> QuestionStatistics:
-    """Facility, the corrected point-biserial (the item's points against the rest score: Pearson's r is the same for
-    the share of the points) and the upper-lower index, from the deviations worked out once."""
-    n = len(earned)
-    rests = list(map(sub, scores.deviations, item.deviations))  # each rest score's deviation from the mean rest score
-    product = item.squares * sum(map(mul, rests, rests))
-    discrimination = sum(map(mul, item.deviations, rests)) / math.sqrt(product) if n >= 2 and product else None
-    points = question.points
-    high_low = upper_lower(earned, ranked)
-    stats = QuestionStatistics(
-        question,
-        item.mean / points if n else None,
-        discrimination,
-        None if high_low is None else high_low / points,
-    )
-    _tally(stats, answers, reading)
-    stats.flags = _flags(stats)
-    return stats
 
 
 def _tally(stats: QuestionStatistics, answers, reading: Reading) -> None:

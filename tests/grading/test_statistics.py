@@ -1,8 +1,14 @@
-"""The results report's statistics (course.grading.statistics), each proven by hand and against numpy."""
+"""The results report's statistics (course.grading.statistics), each proven by hand and against a second implementation.
+
+The product works with numpy arrays; the second implementation here is plain Python and its ``statistics``
+module (exact sums, Pearson's r of its own), so neither can share a mistake with the other.
+"""
 
 from __future__ import annotations
 
+import bisect
 import math
+import statistics as st
 from pathlib import Path
 
 import pytest
@@ -216,52 +222,55 @@ def test_too_few_learners_leave_the_spread_figures_blank(tmp_path):
     assert all(q.discrimination is None and q.upper_lower is None for q in stats.questions)
 
 
-def test_every_statistic_agrees_with_numpy_on_a_class_of_500(tmp_path):
+def test_every_statistic_agrees_with_the_statistics_module_on_a_class_of_500(tmp_path):
     """The shipped api quiz (all 7 types, partial credit, so Cronbach's alpha), 500 made-up learners."""
-    np = pytest.importorskip("numpy")
     quiz, _ = load_quiz_file(REPO / "quizzes" / "api-quiz.yaml", "api-quiz.yaml")
     sheet, results = _sheet(quiz, write_class(quiz, tmp_path / "answers.csv", 500, seed=11))
     stats = quiz_statistics(quiz, sheet, results)
-    points = np.array([[r.earned[q.id].points for q in quiz.questions] for r in results])
-    weights = np.array([q.points for q in quiz.questions])
-    scores = points.sum(axis=1)
-    k = len(quiz.questions)
-    assert stats.learners == 500
-    assert stats.mean == pytest.approx(scores.mean())
-    assert stats.median == pytest.approx(np.median(scores))
-    assert stats.sd == pytest.approx(scores.std(ddof=1))
-    assert stats.pass_rate == pytest.approx(np.mean(100 * scores / weights.sum() >= quiz.pass_mark))
-    counts, _ = np.histogram(100 * scores / weights.sum(), bins=np.linspace(0, 100, 11))
-    assert stats.histogram == counts.tolist()
-    alpha = k / (k - 1) * (1 - points.var(axis=0, ddof=1).sum() / scores.var(ddof=1))
+    n, k = 500, len(quiz.questions)
+    weights = [q.points for q in quiz.questions]
+    points = [[r.earned[q.id].points for r in results] for q in quiz.questions]  # one list per question
+    scores = [math.fsum(row) for row in zip(*points, strict=True)]
+    percents = [100 * score / math.fsum(weights) for score in scores]
+    assert stats.learners == n
+    assert stats.mean == pytest.approx(st.mean(scores))
+    assert stats.median == pytest.approx(st.median(scores))
+    assert stats.sd == pytest.approx(st.stdev(scores))
+    assert stats.pass_rate == pytest.approx(st.mean([percent >= quiz.pass_mark for percent in percents]))
+    edges = [10 * b for b in range(11)]  # [0, 10) ... [90, 100]
+    bins = [min(bisect.bisect_right(edges, percent) - 1, 9) for percent in percents]
+    assert stats.histogram == [bins.count(b) for b in range(10)]
+    alpha = k / (k - 1) * (1 - math.fsum(st.variance(column) for column in points) / st.variance(scores))
     assert stats.reliability_kind == "alpha"
     assert stats.reliability == pytest.approx(alpha)
-    assert stats.sem == pytest.approx(scores.std(ddof=1) * np.sqrt(1 - alpha))
-    shares = points / weights
-    order = np.argsort(scores, kind="stable")
-    group = int(np.floor(0.27 * 500 + 0.5))
-    for j, q in enumerate(stats.questions):
-        rest = scores - points[:, j]
-        assert q.facility == pytest.approx(shares[:, j].mean())
-        if shares[:, j].std() > 0:
-            assert q.discrimination == pytest.approx(np.corrcoef(shares[:, j], rest)[0, 1])
-        assert q.upper_lower == pytest.approx(shares[order[-group:], j].mean() - shares[order[:group], j].mean())
-        answered = 500 - q.blank - q.unreadable
-        if q.question.type in ("single", "true_false", "short", "numeric"):
-            assert sum(t.count for t in q.answers) == answered
-        for position in q.positions:
+    assert stats.sem == pytest.approx(st.stdev(scores) * math.sqrt(1 - alpha))
+    order = sorted(range(n), key=scores.__getitem__)  # a stable sort: ties in input order
+    group = math.floor(0.27 * n + 0.5)
+    for question, weight, column in zip(stats.questions, weights, points, strict=True):
+        shares = [p / weight for p in column]
+        rest = [score - p for score, p in zip(scores, column, strict=True)]
+        assert question.facility == pytest.approx(st.mean(shares))
+        if len(set(shares)) > 1:
+            assert question.discrimination == pytest.approx(st.correlation(shares, rest))
+        else:
+            assert question.discrimination is None
+        high, low = [shares[i] for i in order[-group:]], [shares[i] for i in order[:group]]
+        assert question.upper_lower == pytest.approx(st.mean(high) - st.mean(low))
+        answered = n - question.blank - question.unreadable
+        if question.question.type in ("single", "true_false", "short", "numeric"):
+            assert sum(t.count for t in question.answers) == answered
+        for position in question.positions:
             assert sum(t.count for t in position) == answered
 
 
-def test_kr20_is_cronbach_alpha_on_dichotomous_questions_by_numpy(tmp_path):
-    """KR-20 = k/(k-1) (1 - sum p q / var): numpy's p q from 0/1 items, on 500 learners of the worked quiz."""
-    np = pytest.importorskip("numpy")
+def test_kr20_is_cronbach_alpha_on_dichotomous_questions(tmp_path):
+    """KR-20 = k/(k-1) (1 - sum p q / var), p q from 0/1 items (statistics module), on 500 learners of the worked quiz."""
     quiz, _, _ = graded(tmp_path, WORKED_QUIZ, "learner,q1\n")
     sheet, results = _sheet(quiz, write_class(quiz, tmp_path / "answers.csv", 500, seed=3))
     stats = quiz_statistics(quiz, sheet, results)
-    right = np.array([[r.earned[q.id].points > 0 for q in quiz.questions] for r in results], dtype=float)
-    p = right.mean(axis=0)
-    kr20 = 4 / 3 * (1 - (p * (1 - p)).sum() / right.sum(axis=1).var())
+    right = [[1.0 if r.earned[q.id].points > 0 else 0.0 for r in results] for q in quiz.questions]
+    pq = math.fsum(st.mean(item) * (1 - st.mean(item)) for item in right)
+    kr20 = 4 / 3 * (1 - pq / st.pvariance([math.fsum(row) for row in zip(*right, strict=True)]))
     assert stats.reliability_kind == "kr20"
     assert stats.reliability == pytest.approx(kr20)
 
