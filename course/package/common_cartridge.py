@@ -11,17 +11,18 @@ packages do, so the site and its PDFs must be written first):
 - every other file the learner pages link to, in one shared web content
   resource the others depend on.
 
-Quizzes are QTI 1.2 in the Common Cartridge profile (``cc.*.v0p1`` items).
-The profile has single and multiple choice, true/false and fill-in-the-blank
-only, no ``or`` and no ranges, so: every accepted short answer (and its
+Quizzes are QTI 1.2 in the Common Cartridge profile (``cc.*.v0p1`` items),
+one assessment file valid in both versions' profiles. The profile has single
+and multiple choice, true/false and fill-in-the-blank only, and no ranges (CC
+1.1's has no ``or`` either), so: every accepted short answer (and its
 normalised spelling) is its own right-answer condition; a numeric question is
 a fill-in-the-blank whose right answer is the exact number (stricter than the
 course when it has a tolerance); a matching or ordering question becomes one
 multiple-choice item per prompt or position, worth its share of the points
-(our rule: points/n per right pair). The profile's single choice needs three
-options: a question with two is a CC true/false item (graded the same). Item weights (``cc_weighting``, a whole
-number 1-99 in the profile) are the points scaled by one factor per quiz, so
-every item keeps its share of the quiz.
+(our rule: points/n per right pair). CC 1.1's single choice needs three
+options: a question with two is a CC true/false item (graded the same). Item
+weights (``cc_weighting``, a whole number 1-99 in the profile) are the points
+scaled by one factor per quiz, so every item keeps its share of the quiz.
 
 Canvas, Blackboard and Brightspace import CC 1.3; Moodle's importer
 (``backup/converter/imscc11``) takes CC 1.1 only, hence the second file.
@@ -192,7 +193,7 @@ def assessment_document(course: Course, quiz: Quiz) -> etree._Element:
 
 
 def item_profile(quiz: Quiz, part: CcItem) -> str:
-    """The item's CC type. The profile's single choice needs three options or more: one of two is its true/false type."""
+    """The item's CC type. CC 1.1's single choice needs three options or more: one of two is its true/false type."""
     question_id = part.title.split(".")[0]
     profile = CC_PROFILE[next(q.type for q in quiz.questions if str(q.id) == question_id)]
     two = len(part.element.findall(f".//{{{NAMESPACE}}}response_label")) == 2

@@ -1,5 +1,9 @@
 """cmi5 (``lms/<slug>-cmi5.zip``): the course structure, and the runtime against a real LRS.
 
+``cmi5.xml`` is validated with lxml against the cmi5 specification's own
+``CourseStructure.xsd`` (AICC/CMI-5_Spec_Current ``v1/``, vendored in
+``schemas/cmi5``).
+
 The end-to-end test plays the LMS of the cmi5 specification: it starts a real
 Learning Record Store (Ralph, ``ralph-malph`` on PyPI, installed by
 ``scripts/install.sh --test`` in its own environment ``.venv-lrs``; set
@@ -47,6 +51,7 @@ SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 MASTERY = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
 VERB = "http://adlnet.gov/expapi/verbs/"
 USER, PASSWORD = "lms", "cmi5-test-secret"
+COURSE_STRUCTURE = Path(__file__).parent / "schemas" / "cmi5" / "CourseStructure.xsd"
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +81,34 @@ def test_course_structure_has_one_au_per_module_and_quiz_in_course_order(english
     loading = {rel for rel, page in pages.items() if "cmi5.js" in page}
     assert loading == {u.findtext("c:url", namespaces=ns) for u in units}, "only the AU pages load the cmi5 runtime"
     assert not any("-key" in name for name in names)
+
+
+def course_structure_of(build: Path, course: Course) -> etree._Element:
+    with zipfile.ZipFile(build / "lms" / package_name(course)) as archive:
+        return etree.fromstring(archive.read("cmi5.xml"))
+
+
+def test_course_structure_is_valid_against_the_cmi5_schema(english_build, english):
+    schema = etree.XMLSchema(etree.parse(str(COURSE_STRUCTURE)))
+    structure = course_structure_of(english_build, english)
+    assert schema.validate(structure), schema.error_log
+    ns = {"c": NAMESPACE}
+    percent, no_url = (etree.fromstring(etree.tostring(structure)) for _ in range(2))
+    percent.find("c:block/c:au[@masteryScore]", ns).set("masteryScore", "60")
+    url = no_url.find("c:block/c:au/c:url", ns)
+    url.getparent().remove(url)
+    assert not schema.validate(percent), "masteryScore is 0-1"
+    assert not schema.validate(no_url), "an AU has its url"
+
+
+@pytest.mark.slow
+def test_the_arabic_course_structure_is_valid_against_the_cmi5_schema(shipped_build):
+    course, problems = load_course(REPO)
+    assert course is not None, problems
+    schema = etree.XMLSchema(etree.parse(str(COURSE_STRUCTURE)))
+    structure = course_structure_of(shipped_build, course)
+    assert schema.validate(structure), schema.error_log
+    assert {s.get("lang") for s in structure.iter(f"{{{NAMESPACE}}}langstring")} == {"ar"}
 
 
 # == the end-to-end test against Ralph ========================================

@@ -1,22 +1,26 @@
 """IMS Common Cartridge (``lms/<slug>.imscc``, CC 1.3, and ``-cc11.imscc``, CC 1.1).
 
-The IMS CC 1.1 schemas are those Moodle's importer ships and validates with
-(``schemas/cc11``, from moodle/moodle ``backup/cc/schemas11``): the manifest
-profile of IMS CP 1.2 with the LOM profiles, and the CC profile of QTI 1.2.1.
-Their embedded Schematron rules (the profile's constraints beyond the XSD:
-metadata vocabularies, one file per assessment, ...) are run too. The CC 1.3
-schemas were not reachable from here: the 1.3 cartridge is checked against the
-1.1 schemas with its namespaces renamed (the 1.3 profile adds resource types
-and keeps the 1.1 structure for the ones used). Then Canvas's QTI converter
-(the same program its CC importer runs on each assessment) reads every
-assessment, and Canvas's scoring of what it reads agrees with the course's
-grading core.
+Each cartridge is validated against its own version's IMS schemas with lxml:
+the manifest against the CC profile of IMS CP 1.2 (which imports the LOM
+manifest and resource profiles, the authorization and the curriculum
+standards schemas), every assessment against the CC profile of QTI 1.2.1, and
+the Schematron rules embedded in both XSDs are run too (the profile's
+constraints beyond the XSD: metadata vocabularies, one file per assessment,
+...). CC 1.1: the schemas Moodle's importer ships and validates with
+(``schemas/cc11``). CC 1.3: IMS's published ``ccv1p3_*`` XSDs
+(``schemas/cc13``, sources in ``schemas/SOURCES.md``), whose imports name
+IMS's URLs and are served from the vendored copies. A resource type the
+cartridge gains without a schema check here fails the test. Then Canvas's QTI
+converter (the same program its CC importer runs on each assessment) reads
+every assessment, and Canvas's scoring of what it reads agrees with the
+course's grading core.
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -25,16 +29,51 @@ from lxml import etree
 
 from course.load import load_course
 from course.model import Course, Question, letter
-from course.package.common_cartridge import CC11, CC13, assessment_document, package_name
+from course.package.common_cartridge import CC11, CC13, CcVersion, assessment_document, package_name
 from course.package.qti import xml_bytes
 from course.render.markdown import slug
 
 from .test_exports import ENGLISH, REPO, STRICTER, VECTORS, expected, probe_course, sample_responses, vector_cases
 from .test_qti12 import canvas_questions, canvas_score, run_converter
 
-SCHEMAS = Path(__file__).parent / "schemas" / "cc11"
+SCHEMAS = Path(__file__).parent / "schemas"
 SCH = "http://purl.oclc.org/dsdl/schematron"
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
+
+
+class VendoredImports(etree.Resolver):
+    """The CC 1.3 XSDs import each other (and W3C's xml.xsd) by their published URLs: each comes from the vendored file of that name."""
+
+    def resolve(self, url, pubid, context):
+        local = SCHEMAS / "cc13" / url.rsplit("/", 1)[-1]
+        return self.resolve_filename(str(local), context) if local.is_file() else None
+
+
+def xml_schema(path: Path) -> etree.XMLSchema:
+    parser = etree.XMLParser()
+    parser.resolvers.add(VendoredImports())
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+@dataclass(frozen=True)
+class Schemas:
+    manifest: Path  # the XSD the manifest is validated with
+    rules: Path  # the XSD whose Schematron rules the manifest must keep
+    assessment: Path  # the CC QTI profile: XSD and Schematron rules
+
+
+SCHEMAS_OF = {
+    CC11: Schemas(
+        SCHEMAS / "cc11" / "cc11libxml2validator.xsd",
+        SCHEMAS / "cc11" / "ccv1p1_imscp_v1p2_v1p0.xsd",
+        SCHEMAS / "cc11" / "ccv1p1_qtiasiv1p2p1_v1p0.xsd",
+    ),
+    CC13: Schemas(
+        SCHEMAS / "cc13" / "ccv1p3_imscp_v1p2_v1p0.xsd",
+        SCHEMAS / "cc13" / "ccv1p3_imscp_v1p2_v1p0.xsd",
+        SCHEMAS / "cc13" / "ccv1p3_qtiasiv1p2p1_v1p0.xsd",
+    ),
+}
 
 
 def load(root: Path) -> Course:
@@ -59,12 +98,6 @@ def unpack(path: Path, into: Path) -> Path:
     return into
 
 
-def as_cc11(tree: etree._ElementTree) -> etree._Element:
-    """A CC 1.3 document with its namespaces and vocabulary renamed to CC 1.1's (see the module's note)."""
-    text = etree.tostring(tree).decode().replace("imsccv1p3", "imsccv1p1").replace("imscc_xmlv1p3", "imscc_xmlv1p1")
-    return etree.fromstring(text.replace(">1.3.0<", ">1.1.0<").encode())
-
-
 def schematron_failures(xsd: Path, document: etree._Element) -> list[str]:
     """The Schematron rules embedded in an IMS XSD, run with lxml's XPath (first matching rule per pattern, as Schematron fires)."""
     schema = etree.parse(str(xsd))
@@ -85,29 +118,30 @@ def schematron_failures(xsd: Path, document: etree._Element) -> list[str]:
     return failures
 
 
-def check_cartridge(path: Path, tmp: Path, cc13: bool) -> etree._Element:
+def check_cartridge(path: Path, tmp: Path, version: CcVersion) -> etree._Element:
     folder = unpack(path, tmp / path.stem)
-    manifest = etree.parse(str(folder / "imsmanifest.xml"))
-    document = as_cc11(manifest) if cc13 else manifest.getroot()
-    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "cc11libxml2validator.xsd")))
-    assert schema.validate(document), schema.error_log
-    assert not schematron_failures(SCHEMAS / "ccv1p1_imscp_v1p2_v1p0.xsd", document)
-    qti = etree.XMLSchema(etree.parse(str(SCHEMAS / "ccv1p1_qtiasiv1p2p1_v1p0.xsd")))
+    manifest = etree.parse(str(folder / "imsmanifest.xml")).getroot()
+    schemas = SCHEMAS_OF[version]
+    schema = xml_schema(schemas.manifest)
+    assert schema.validate(manifest), schema.error_log
+    assert not schematron_failures(schemas.rules, manifest)
+    qti = xml_schema(schemas.assessment)
     listed = {"imsmanifest.xml"}
-    cp = document.nsmap[None]
-    for resource in document.iter(f"{{{cp}}}resource"):
+    cp = manifest.nsmap[None]
+    for resource in manifest.iter(f"{{{cp}}}resource"):
         files = [f.get("href") for f in resource.iter(f"{{{cp}}}file")]
         listed.update(files)
         if resource.get("href"):
             assert resource.get("href") in files
-        if resource.get("type").endswith("/assessment"):
+        assert resource.get("type") in ("webcontent", version.assessment), "a resource type with no schema check here"
+        if resource.get("type") == version.assessment:
             assert len(files) == 1 and resource.get("href") is None
             assessment = etree.parse(str(folder / files[0])).getroot()
             assert qti.validate(assessment), qti.error_log
-            assert not schematron_failures(SCHEMAS / "ccv1p1_qtiasiv1p2p1_v1p0.xsd", assessment)
+            assert not schematron_failures(schemas.assessment, assessment)
     with zipfile.ZipFile(path) as archive:
         assert set(archive.namelist()) == listed, "every file of the cartridge is in one resource, and every listed file is there"
-    return manifest.getroot()
+    return manifest
 
 
 def test_both_cartridges_are_in_manifest_json(english_build, english):
@@ -119,20 +153,36 @@ def test_both_cartridges_are_in_manifest_json(english_build, english):
 
 @pytest.mark.parametrize("version", [CC11, CC13], ids=["cc11", "cc13"])
 def test_the_cartridge_is_valid_against_the_ims_cc_schemas_and_rules(english_build, english, tmp_path, version):
-    check_cartridge(english_build / "lms" / package_name(english, version), tmp_path, version is CC13)
+    check_cartridge(english_build / "lms" / package_name(english, version), tmp_path, version)
 
 
-def test_a_broken_cartridge_is_caught_by_the_schema_and_rules(english_build, english, tmp_path):
-    manifest = check_cartridge(english_build / "lms" / package_name(english, CC11), tmp_path, False)
-    cp = manifest.nsmap[None]
-    broken = etree.fromstring(etree.tostring(manifest))
-    broken.find(f".//{{{cp}}}resource").set("type", "imsqti_xmlv2p1")
-    assert not etree.XMLSchema(etree.parse(str(SCHEMAS / "cc11libxml2validator.xsd"))).validate(broken)
-    assessment = etree.fromstring(
-        zipfile.ZipFile(english_build / "lms" / package_name(english, CC11)).read("assessments/customs-basics-quiz/assessment_qti.xml")
-    )
+@pytest.mark.parametrize("version", [CC11, CC13], ids=["cc11", "cc13"])
+def test_a_broken_cartridge_is_caught_by_the_schemas_and_rules(english_build, english, tmp_path, version):
+    """Each check can fail: the CP profile, the LOM profile it imports, the profile's rules, the QTI profile and its rules."""
+    path = english_build / "lms" / package_name(english, version)
+    manifest = check_cartridge(path, tmp_path, version)
+    schemas = SCHEMAS_OF[version]
+    cp, lom = manifest.nsmap[None], manifest.nsmap["lomimscc"]
+
+    manifest_schema = xml_schema(schemas.manifest)
+    wrong_version, foreign_lom, listed_twice = (etree.fromstring(etree.tostring(manifest)) for _ in range(3))
+    wrong_version.find(f".//{{{cp}}}schemaversion").text = "1.2.0"
+    foreign_lom.find(f".//{{{lom}}}general").insert(0, etree.Element(f"{{{lom}}}bogus"))
+    page = listed_twice.find(f".//{{{cp}}}resource[@href]")
+    page.insert(1, etree.Element(f"{{{cp}}}file", href=page.get("href")))
+    assert not manifest_schema.validate(wrong_version) and not manifest_schema.validate(foreign_lom)
+    assert manifest_schema.validate(listed_twice) and schematron_failures(schemas.rules, listed_twice), "a file listed twice is a rule"
+    with zipfile.ZipFile(path) as archive:
+        assessment = etree.fromstring(archive.read("assessments/customs-basics-quiz/assessment_qti.xml"))
+    qti = xml_schema(schemas.assessment)
+    score = assessment.find(f".//{QTI}decvar")
+    score.set("varname", "POINTS")
+    assert not qti.validate(assessment), "the profile declares SCORE only"
+    score.set("varname", "SCORE")
     assessment.find(f".//{QTI}fieldlabel").text = "question_type"
-    assert schematron_failures(SCHEMAS / "ccv1p1_qtiasiv1p2p1_v1p0.xsd", assessment), "the profile's rules must catch a foreign field"
+    assert qti.validate(assessment) and schematron_failures(schemas.assessment, assessment), (
+        "the profile's rules must catch a foreign field"
+    )
 
 
 def test_moodle_detects_the_cc11_cartridge_and_not_the_cc13_one(english_build, english):
@@ -149,7 +199,7 @@ def test_moodle_detects_the_cc11_cartridge_and_not_the_cc13_one(english_build, e
 
 
 def test_organisation_follows_the_course_with_pages_handouts_quizzes_and_glossary(english_build, english, tmp_path):
-    manifest = check_cartridge(english_build / "lms" / package_name(english, CC13), tmp_path, True)
+    manifest = check_cartridge(english_build / "lms" / package_name(english, CC13), tmp_path, CC13)
     cp = manifest.nsmap[None]
     root = manifest.find(f"{{{cp}}}organizations/{{{cp}}}organization/{{{cp}}}item")
     folders = list(root.iterchildren(f"{{{cp}}}item"))
@@ -168,7 +218,7 @@ def test_organisation_follows_the_course_with_pages_handouts_quizzes_and_glossar
 @pytest.mark.slow
 def test_the_arabic_course_keeps_its_titles_and_right_to_left_pages(shipped_build, shipped, tmp_path):
     path = shipped_build / "lms" / package_name(shipped, CC13)
-    manifest = check_cartridge(path, tmp_path, True)
+    manifest = check_cartridge(path, tmp_path, CC13)
     cp = manifest.nsmap[None]
     titles = [t.text for t in manifest.iter(f"{{{cp}}}title")]
     assert titles[0].startswith("الوحدة 1: ")
