@@ -95,7 +95,22 @@ def run_scan(
             print(f"{page.file}:{page.page}: {item.item}: {'; '.join(item.flags)}", file=stderr)
     if grade:
         _grade(quiz, session, out, language, stdout, stderr)
+    else:
+        _warn_half_marks(session, out, stderr)
     return 2 if flagged or session.reports else 0
+
+
+def _warn_half_marks(session, out: Path, stderr: TextIO) -> None:
+    """Half marks ticked on short answers cannot be said in a cell of the answers CSV (course-format.md section 5
+    grades a short answer all or nothing): say so, rather than let `grade` on the CSV alone count them as 0."""
+    from ..scan.answers import scores
+
+    halves = [(sheet.learner, qid) for sheet, ticked in zip(session.sheets, scores(session), strict=True)
+              for qid, fraction in ticked.items() if 0 < fraction < 1]  # fmt: skip
+    if halves:
+        named = ", ".join(f"{learner} {qid}" for learner, qid in halves[:5]) + (" ..." if len(halves) > 5 else "")
+        print(f"{out}: {len(halves)} short answer(s) ticked half marks ({named}): a cell of the answers file cannot say "
+              "half, so `grade` on it alone counts them as 0; run `scan` again with --grade to apply them", file=stderr)  # fmt: skip
 
 
 def _grade(quiz, session, out: Path, language: str, stdout: TextIO, stderr: TextIO) -> None:

@@ -244,6 +244,9 @@ def test_half_marks_ticked_on_a_short_answer_reach_the_gradebook(english, tmp_pa
     status, err, rows = _run(_english_quiz_file(quiz, tmp_path), [scan], tmp_path, grade=True)
     gradebook = list(csv.reader((tmp_path / "answers-gradebook.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert float(gradebook[1][gradebook[0].index(short.id)]) == short.points / 2
+    assert "half marks" not in err
+    status, err, rows = _run(_english_quiz_file(quiz, tmp_path), [scan], tmp_path)  # no --grade: the CSV cannot say half
+    assert "1 short answer(s) ticked half marks" in err and short.id in err and "--grade" in err
 
 
 def _planted_score(quiz, pages, seed, qid):
