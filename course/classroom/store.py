@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..grading.answer_sheet import DIRECTION_CONTROLS
 from ..grading.rules import normalize
 from . import tables as t
 from .errors import Refused, bad_request, conflict, not_found
@@ -25,7 +26,7 @@ MODES = ("practice", "exam")
 REVEALS = ("after_each_attempt", "after_last_attempt", "after_close", "never")
 DEFAULT_REVEAL = "after_close"
 LARGEST_ID = 2**31 - 1  # an INTEGER column on both backends
-BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = set(DIRECTION_CONTROLS)
 
 
 def secret(connection: Connection) -> str:

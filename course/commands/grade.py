@@ -131,8 +131,9 @@ def _grade(quiz_path, answers_path, out, template, report, stdout: TextIO, stder
     graders = sheet_graders(quiz, reading)  # shared with the report: each distinct cell is graded once
     rows = grade_sheet(quiz, sheet, grading_problems, reading, graders)
     _print(sorted([*problems, *grading_problems], key=lambda p: p.line or 0), stderr)
-    if sheet.bad_rows and not rows:
-        print(f"{answers_path}: no row could be graded", file=stderr)
+    if not rows:
+        said = "no row could be graded" if sheet.bad_rows else "no learner rows below the header: nothing to grade"
+        print(f"{answers_path}: {said}", file=stderr)
         return 1
     with opened(out if out is not None else stdout) as stream:
         write_gradebook(quiz, rows, stream)

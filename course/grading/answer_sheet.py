@@ -330,8 +330,24 @@ def _columns(header: list[str], line: int, quiz: Quiz, problems: Problems) -> tu
     return None if any(p.is_error for p in problems) else (columns, version_column)
 
 
+# What a learner's name never needs and what can make it read as another in a spreadsheet or a report: control
+# characters (NUL...) and the direction controls (RLO and its kin: "\u202eBDC NOSIRRAH" shows as another name).
+DIRECTION_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_HIDDEN = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{DIRECTION_CONTROLS}]")
+
+
+def _learner(cell: str, line: int, problems: Problems) -> str:
+    """The learner's name as the gradebook shows it: hidden characters left out, with a warning naming them."""
+    hidden = _HIDDEN.findall(cell)
+    if not hidden:
+        return cell.strip()
+    named = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in hidden))
+    problems.warning(line, f"the learner's name holds hidden characters ({named}) that can make it read as another; left out")
+    return " ".join(_HIDDEN.sub("", cell).split())
+
+
 def _add_row(sheet: AnswerSheet, quiz: Quiz, line: int, cells: list[str], width: int, problems: Problems) -> None:
-    learner = cells[0].strip()
+    learner = _learner(cells[0], line, problems)
     version = version_of(cells[sheet.version_column]) if sheet.version_column is not None and len(cells) == width else "A"
     if len(cells) != width:
         problems.warning(line, f"row has {len(cells)} cells but the header has {width}; row not graded")

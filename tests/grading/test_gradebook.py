@@ -352,3 +352,19 @@ def test_a_decimal_comma_is_read_in_a_comma_language(folder):
     assert "ANSWERS.csv:4: warning: column `q5`: `1234.5` is not a number; it earns 0" in err.splitlines()
     status, out, err = grade(folder, data)  # the quiz's course is Arabic (the default): 3,5 is never read as 3.5
     assert [line.split(",")[-3] for line in out.splitlines()[1:]] == ["0", "0", "1"]
+
+
+def test_a_header_without_rows_is_nothing_to_grade(folder):
+    """As with a file whose every row is bad: exit 1 and say why, rather than an empty gradebook."""
+    status, out, err = grade(folder, "learner,q1,q2\n")
+    assert status == 1 and out == ""
+    assert "ANSWERS.csv: no learner rows below the header: nothing to grade" in err
+
+
+@pytest.mark.parametrize(("name", "shown", "named"), [("\u202eBDC NOSIRRAH", "BDC NOSIRRAH", "U+202E"), ("Am\0al", "Amal", "U+0000")])
+def test_hidden_characters_are_left_out_of_a_learners_name_with_a_warning(folder, name, shown, named):
+    status, out, err = grade(folder, f"learner,q1\n{name},e\nSara,a\n")
+    assert status == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert [row[0] for row in rows[1:]] == [shown, "Sara"]
+    assert f"ANSWERS.csv:2: warning: the learner's name holds hidden characters ({named})" in err
