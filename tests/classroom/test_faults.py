@@ -15,6 +15,7 @@ skips them. The writer's own tests at the top run in a second, in-process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -301,40 +303,48 @@ def immutable_supported(folder: Path) -> str | None:
     return None
 
 
-@slow
-def test_read_only_database_gives_503_and_a_log_line_not_sigbus(english_site, tmp_path):
-    """The database files become immutable while the server runs: 503s and one clear log line; no SIGBUS; stops cleanly."""
+@contextlib.contextmanager
+def class_on_sqlite(english_site: Path, tmp_path: Path, stored_first: int) -> Iterator[tuple[Server, Load, list[Path], Path]]:
+    """A server on a fresh SQLite file and a class of 6 submitting: yields (server, load, the database's files, the
+    server's log) once ``stored_first`` answers are stored; afterwards every acknowledged answer must have been
+    answered, and a restarted server must hold them all."""
     if (reason := immutable_supported(tmp_path)) is not None:
         pytest.skip(reason)
     path = tmp_path / "readonly.db"
     files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
-    db_url = f"sqlite:///{path}"
-    log = tmp_path / "server.log"
+    db_url, log = f"sqlite:///{path}", tmp_path / "server.log"
     server = started(db_url, english_site, log)
     try:
         joined, _ = prepare_class(server.base, 6)
         with Load(joined, pause=0.1) as load:
-            load.wait_for(201, 30, 20)
-            chattr("+i", *files)
-            try:
-                before = load.count(503)
-                load.wait_for(503, before + 12, 20)
-                time.sleep(2)  # the checkpoint thread's turns (the review's SIGBUS came 0.5 s after)
-                assert server.process.poll() is None, f"the server died (exit {server.process.returncode})"
-                load.stop.set()
-            finally:
-                if server.process.poll() is None:
-                    took = stop_within(server)  # closing its connections would checkpoint: it must not
-                chattr("-i", *files)
+            load.wait_for(201, stored_first, 20)
+            yield server, load, files, log
         load.assert_all_answered()
-        assert server.process.returncode in (0, -signal.SIGTERM), server.process.returncode  # not -SIGBUS
-        assert took <= STOP_WITHIN
-        text = log.read_text()
-        assert "cannot be written (read-only file or file system)" in text, text[-2000:]
-        assert text.count("writes are answered 503") <= 3, "one line per fault, not one per request"
     finally:
         server.stop()
     restart_and_check(db_url, english_site, log, server.port, load.acknowledged)
+
+
+@slow
+def test_read_only_database_gives_503_and_a_log_line_not_sigbus(english_site, tmp_path):
+    """The database files become immutable while the server runs: 503s and one clear log line; no SIGBUS; stops cleanly."""
+    with class_on_sqlite(english_site, tmp_path, 30) as (server, load, files, log):
+        chattr("+i", *files)
+        try:
+            before = load.count(503)
+            load.wait_for(503, before + 12, 20)
+            time.sleep(2)  # the checkpoint thread's turns (the review's SIGBUS came 0.5 s after)
+            assert server.process.poll() is None, f"the server died (exit {server.process.returncode})"
+            load.stop.set()
+        finally:
+            if server.process.poll() is None:
+                took = stop_within(server)  # closing its connections would checkpoint: it must not
+            chattr("-i", *files)
+    assert server.process.returncode in (0, -signal.SIGTERM), server.process.returncode  # not -SIGBUS
+    assert took <= STOP_WITHIN
+    text = log.read_text()
+    assert "cannot be written (read-only file or file system)" in text, text[-2000:]
+    assert text.count("writes are answered 503") <= 3, "one line per fault, not one per request"
 
 
 def tmpfs(folder: Path, size: str) -> str | None:
@@ -453,27 +463,14 @@ def test_postgresql_going_away_gives_503_then_201_when_it_is_back(english_site, 
 
 @slow
 def test_read_only_database_takes_writes_again_once_writable(english_site, tmp_path):
-    if (reason := immutable_supported(tmp_path)) is not None:
-        pytest.skip(reason)
-    path = tmp_path / "readonly.db"
-    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
-    db_url = f"sqlite:///{path}"
-    log = tmp_path / "server.log"
-    server = started(db_url, english_site, log)
-    try:
-        joined, _ = prepare_class(server.base, 6)
-        with Load(joined, pause=0.1) as load:
-            load.wait_for(201, 20, 20)
-            chattr("+i", *files)
-            try:
-                load.wait_for(503, 6, 20)
-            finally:
-                chattr("-i", *files)
-            before = load.count(201)
-            load.wait_for(201, before + 20, 20)  # no restart needed
-        load.assert_all_answered()
-        assert "writable again" in log.read_text()
+    with class_on_sqlite(english_site, tmp_path, 20) as (server, load, files, log):
+        chattr("+i", *files)
+        try:
+            load.wait_for(503, 6, 20)
+        finally:
+            chattr("-i", *files)
+        before = load.count(201)
+        load.wait_for(201, before + 20, 20)  # no restart needed
+        load.stop.set()
         assert stop_within(server) <= STOP_WITHIN
-    finally:
-        server.stop()
-    restart_and_check(db_url, english_site, log, server.port, load.acknowledged)
+    assert "writable again" in log.read_text()
