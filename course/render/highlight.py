@@ -107,7 +107,7 @@ def colours(style: str) -> str:
     from pygments.token import Text
 
     formatter = HtmlFormatter(style=style)
-    ink = formatter.style.style_for_token(Text)["color"] or "000000"  # none given: black, as Pygments draws plain text in its image formatter
+    ink = formatter.style.style_for_token(Text)["color"] or "000000"  # none given: black, as Pygments' image formatter draws it
     block = f"{SCOPE} pre {{ background: {formatter.style.background_color}; color: #{ink}; }}"
     background = [line for line in formatter.get_background_style_defs(SCOPE) if line.startswith(f"{SCOPE} {{")]
     return "\n".join([block, *background, *formatter.get_token_style_defs(SCOPE)])
