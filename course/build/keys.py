@@ -10,7 +10,7 @@ values its template reads, and no others:
 | site index | every module's front matter (not its body) and quiz links; whether there is a book |
 | glossary page | the glossary |
 | quiz page | the quiz (with its pass mark); its module's id, title and number; whether it has a sheet |
-| handout and book part | the module, its number, its key terms; paper size, fonts, style sheets; the course folder |
+| handout and book part | the module, its number, its key terms; paper size, fonts, style sheets, code colours; the course folder |
 | quiz sheet and key | the quiz; its module's id, title, number and trainer notes; paper size, fonts, style sheets |
 | book front | the contents: titles, numbers, headings and the page each landed on |
 | course book | the fingerprints of its parts, in order |
@@ -34,6 +34,7 @@ from .. import fingerprint
 from ..model import Course, Module, Quiz
 from ..render.environment import TEMPLATES, environment
 from ..render.fonts import font_files
+from ..render.highlight import stylesheet
 from ..render.site.pages import Link, link
 
 # Exporters whose every file is one quiz's, made from that quiz and the course settings.
@@ -71,6 +72,7 @@ class Keys:
             "root": str(Path(course.root).resolve()),
             "fonts": fonts,
             "style": self.templates(*PDF_STYLE),
+            "code_style": fingerprint.digest(stylesheet(dark=False)),  # the code colours, from Pygments
         }
 
     def of(self, item: Module | Quiz) -> str:

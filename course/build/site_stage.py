@@ -1,7 +1,8 @@
 """The static course site: home page, a page per module and per quiz, the glossary.
 
 Every link is relative, so the site works from ``file://``, from any web
-server path and inside an LMS package; assets and fonts are copied in. Each
+server path and inside an LMS package; assets and fonts are copied in, and
+the code colours written from Pygments (``CODE_STYLE``). Each
 page is rendered only when what it is made of changed (``course.build.keys``).
 The site is written before the PDFs it links to (``course.render.pdf.plan`` says where
 they go). The pages to render are shared between this process and site workers
@@ -18,6 +19,7 @@ from ..fingerprint import file_digest
 from ..model import Course
 from ..render.environment import ASSETS
 from ..render.fonts import font_files
+from ..render.highlight import stylesheet
 from ..render.markdown import module_assets
 from ..render.pdf.plan import PlannedPdfs
 from ..render.site.pages import Page, neighbours, quiz_module, warm, write_pages
@@ -26,12 +28,16 @@ from .incremental import Incremental
 from .keys import Keys
 from .workers.site_pool import SitePool
 
+CODE_STYLE = "assets/css/code.css"  # every page links it after content.css (templates/site/base.html)
+
 
 def write_assets(build: Incremental) -> None:
     copies = [(path, f"assets/{path.relative_to(ASSETS).as_posix()}", "asset") for path in sorted(ASSETS.rglob("*")) if path.is_file()]
     copies += [(path, f"assets/fonts/{path.name}", "font") for path in font_files()]
     for source, rel, kind in copies:
         build.make(rel, kind, file_digest(source), lambda target, source=source: shutil.copyfile(source, target))
+    code = stylesheet(dark=True).encode("utf-8")  # rewritten when Pygments or the styles change it
+    build.make(CODE_STYLE, "asset", hashlib.sha256(code).hexdigest(), lambda target: target.write_bytes(code))
 
 
 def write_site(course: Course, build: Incremental, keys: Keys, pdfs: PlannedPdfs, pool: SitePool | None = None) -> None:

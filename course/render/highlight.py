@@ -3,12 +3,15 @@
 A fenced block names its language after the fence (```` ```python ````);
 Python-Markdown's codehilite extension hands it to Pygments, whose HTML
 formatter writes ``<div class="highlight"><pre><code class="language-python">``
-with a class on each token. The colours are in ``templates/assets/css/content.css``
-(site) and ``templates/pdf/content.css`` (PDFs): Pygments' "xcode" style,
-whose every colour reaches 4.5:1 on white, and "lightbulb" for a dark
-colour scheme. A language Pygments does not know is a warning; the block is
-shown uncoloured. A block with no language is not guessed at (guessing is
-slow and often wrong); it is shown uncoloured.
+with a class on each token. The colours of those classes are Pygments' own,
+written by this module at build time (``stylesheet``): the site gets them as
+``assets/css/code.css`` (``course.build.site_stage``), the PDFs as a style
+sheet after ``print.css`` (``course.render.pdf.handout``). They are the
+"xcode" style, whose every colour reaches 4.5:1 on white, and on the site
+also "lightbulb" when the system asks for dark colours. A language Pygments
+does not know is a warning; the block is shown uncoloured. A block with no
+language is not guessed at (guessing is slow and often wrong); it is shown
+uncoloured.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import re
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 LIGHT, DARK = "xcode", "lightbulb"
+SCOPE = ".highlight"  # the class codehilite puts on each block's <div>
 
 
 def uses_code(text: str) -> bool:
@@ -29,7 +33,8 @@ def extension(unknown: list):
     """codehilite, configured; each language Pygments does not know is appended to ``unknown``."""
     from markdown.extensions.codehilite import CodeHiliteExtension  # imports Pygments
 
-    return CodeHiliteExtension(css_class="highlight", guess_lang=False, use_pygments=True, pygments_formatter=_formatter(unknown))
+    css_class = SCOPE.removeprefix(".")
+    return CodeHiliteExtension(css_class=css_class, guess_lang=False, use_pygments=True, pygments_formatter=_formatter(unknown))
 
 
 def _formatter(unknown: list):
@@ -78,8 +83,31 @@ def message(language: str) -> str:
     return f"code block language `{language}` is not one Pygments knows: the block is shown without colours (names: https://pygments.org/languages/)"
 
 
-def stylesheet(style: str, scope: str) -> str:
-    """The CSS rules of a Pygments style under ``scope`` (how content.css's colours were made)."""
-    from pygments.formatters.html import HtmlFormatter
+@functools.cache
+def stylesheet(dark: bool) -> str:
+    """The code colours: light (the PDFs), or light and, in a dark colour scheme, dark (the site)."""
+    import pygments
 
-    return HtmlFormatter(style=style).get_style_defs(scope)
+    head = f'/* Code colours, written by course.render.highlight from Pygments {pygments.__version__}: "{LIGHT}"'
+    if not dark:
+        return f"{head}. */\n{colours(LIGHT)}\n"
+    shifted = colours(DARK).replace("\n", "\n  ")
+    dark_rules = f"@media (prefers-color-scheme: dark) {{\n  {shifted}\n}}\n"
+    return f'{head}, and "{DARK}" in a dark colour scheme. */\n{colours(LIGHT)}\n\n{dark_rules}'
+
+
+def colours(style: str) -> str:
+    """A Pygments style's rules for the blocks: their background and text, then each kind of token's.
+
+    Only the colours: not Pygments' ``pre`` line height (content.css sets
+    its own) nor its rules for line numbers and marked lines (``hl_lines``),
+    which the pages do not style.
+    """
+    from pygments.formatters.html import HtmlFormatter
+    from pygments.token import Text
+
+    formatter = HtmlFormatter(style=style)
+    ink = formatter.style.style_for_token(Text)["color"] or "000000"  # none given: black, as Pygments' image formatter draws it
+    block = f"{SCOPE} pre {{ background: {formatter.style.background_color}; color: #{ink}; }}"
+    background = [line for line in formatter.get_background_style_defs(SCOPE) if line.startswith(f"{SCOPE} {{")]
+    return "\n".join([block, *background, *formatter.get_token_style_defs(SCOPE)])

@@ -49,8 +49,8 @@ class PageWatch:
             self.errors.append(f"request failed: {request.url} {request.failure}")
 
 
-def run_axe(page, include_moderate: bool = False) -> list[dict]:
-    """Run axe-core in the page; return serious and critical violations.
+def run_axe(page, include_moderate: bool = False, within: str | None = None) -> list[dict]:
+    """Run axe-core in the page (or only on the elements ``within`` selects); return serious and critical violations.
 
     axe skips ``color-contrast`` on shaped Arabic text because its icon-ligature
     heuristic takes joined letters for an icon font; contrast-matches.js puts
@@ -58,7 +58,9 @@ def run_axe(page, include_moderate: bool = False) -> list[dict]:
     """
     page.add_script_tag(path=str(AXE))
     page.add_script_tag(path=str(CONTRAST_MATCHES))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations'], preload: false})")
+    context = {"include": [[within]]} if within else None
+    script = "async (context) => await axe.run(context || document, {resultTypes: ['violations'], preload: false})"
+    result = page.evaluate(script, context)
     impacts = {"serious", "critical"} | ({"moderate"} if include_moderate else set())
     return [v for v in result["violations"] if v.get("impact") in impacts]
 

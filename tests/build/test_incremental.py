@@ -226,6 +226,33 @@ def test_paper_size_and_engine_version_rebuild_what_they_change(english_copy: Pa
     assert set(later.rendered) == {p for p in listed if not p.startswith("assets/") and p not in COPIES}
 
 
+def test_other_code_colours_rewrite_code_css_and_the_pdfs_and_no_page(english_copy: Path, tmp_path: Path, monkeypatch):
+    """What the code colours alone reach: code.css and the PDFs, never a page (pages only link code.css).
+
+    A Pygments upgrade or a change of style changes the engine's fingerprint
+    too, which rebuilds everything; here the style alone changes, and the
+    build's whole-course shortcut (nothing read changed) is taken out.
+    """
+    from course.build.workers import pdf_pool
+    from course.render import highlight
+
+    edit(english_copy / "modules" / "customs-basics.md", "## ", "```python\nimport os\n```\n\n## ")
+    out = tmp_path / "dist"
+    build(english_copy, out)
+    monkeypatch.setattr("course.build.pipeline._unchanged", lambda *args: None)
+    monkeypatch.setattr(highlight, "LIGHT", "friendly")
+    monkeypatch.setattr(pdf_pool, "_renderer", None)  # this process's renderer holds the style sheets it was made with
+    highlight.stylesheet.cache_clear()
+    try:
+        again = build(english_copy, out)
+        assert set(again.rendered) == {"assets/css/code.css", *PDFS, *SCORM}
+        assert ".highlight .k { color: #007020; font-weight: bold }" in (out / "assets" / "css" / "code.css").read_text(encoding="utf-8")
+        build(english_copy, tmp_path / "clean", clean=True)
+        assert manifest(out) == manifest(tmp_path / "clean")
+    finally:
+        highlight.stylesheet.cache_clear()
+
+
 def test_nothing_changed_reads_no_course_file_and_renders_nothing(english_copy: Path, tmp_path: Path, monkeypatch):
     out = tmp_path / "dist"
     first = build(english_copy, out)

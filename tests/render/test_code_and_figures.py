@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import io
+import json
+import re
 import shutil
 from pathlib import Path
 
-from course.build.pipeline import check_course
-from course.render.markdown import derive
+import pytest
+from pypdf import PdfReader
+
+from course.build.pipeline import BuildOptions, build_course, check_course
+from course.load import load_course
+from course.render import highlight
+from course.render.markdown import derive, render_modules
+from course.render.pdf.handout import PdfRenderer
 
 REPO = Path(__file__).resolve().parents[2]
+TOKEN_RULE = re.compile(r"\.highlight \.\w+ \{ color:")
+FILL = re.compile(r"([\d.]+) ([\d.]+) ([\d.]+) rg\b")  # a PDF's fill colour: text, in a content stream
 
 
 def write_module_tail(root: Path, tail: str) -> int:
@@ -41,13 +52,79 @@ def test_an_unknown_language_is_a_warning_at_its_fence(english_copy):
     assert not any("`python`" in s for s in shown)
 
 
-def test_code_colours_are_in_a_stylesheet_of_their_own_left_to_right_in_print_and_on_screen():
+def test_code_reads_left_to_right_in_print_and_on_screen_and_its_colours_are_not_written_by_hand():
     for css in (REPO / "templates" / "assets" / "css" / "content.css", REPO / "templates" / "pdf" / "content.css"):
         text = css.read_text(encoding="utf-8")
         assert "pre, code, kbd, samp { direction: ltr; unicode-bidi: isolate;" in text
-        assert ".highlight .k { color: #A90D91 }" in text  # Pygments' xcode keywords
+        assert not TOKEN_RULE.search(text), f"{css}: token colours come from Pygments (course.render.highlight)"
     assert '@import url("content.css");' in (REPO / "templates" / "pdf" / "print.css").read_text(encoding="utf-8")
-    assert "assets/css/content.css" in (REPO / "templates" / "site" / "base.html").read_text(encoding="utf-8")
+
+
+def test_the_code_colours_are_pygments_xcode_and_on_screen_lightbulb_in_a_dark_scheme():
+    printed, screen = highlight.stylesheet(dark=False), highlight.stylesheet(dark=True)
+    assert ".highlight pre { background: #ffffff; color: #000000; }\n.highlight { background: #ffffff; }" in printed
+    assert ".highlight .k { color: #A90D91 } /* Keyword */" in printed and "@media" not in printed
+    light, dark = screen.split("@media (prefers-color-scheme: dark) {")
+    assert printed.split("\n", 1)[1] in light  # the same light colours on screen and in print
+    assert "  .highlight pre { background: #1d2331; color: #d4d2c8; }" in dark
+    assert "  .highlight .k { color: #FFAD66 } /* Keyword */" in dark and dark.rstrip().endswith("}")
+    # Only colours: Pygments' own `pre { line-height: 125%; }` would undo content.css's 1.5, and nothing styles line numbers.
+    assert "line-height" not in screen and "linenos" not in screen and ".hll" not in screen
+
+
+@pytest.mark.parametrize("style", [highlight.LIGHT, highlight.DARK])
+def test_every_token_colour_reaches_4_5_to_1_on_its_background(style):
+    rules = highlight.colours(style).splitlines()
+    block = re.search(r"background: (#\w+)", rules[0]).group(1)
+    checked = 0
+    for rule in rules:
+        ink = re.search(r"(?<![-\w])color: (#\w+)", rule)
+        if ink:
+            ground = re.search(r"background-color: (#\w+)", rule)
+            ratio = contrast(ink.group(1), ground.group(1) if ground else block)
+            assert ratio >= 4.5, f"{style}: {rule} is {ratio:.2f}:1"
+            checked += 1
+    assert checked > 40
+
+
+def test_the_site_links_the_code_colours_after_content_css(english_copy, tmp_path):
+    write_module_tail(english_copy, '```python\ndef f():\n    return "s"\n```\n')
+    out = tmp_path / "dist"
+    build_course(english_copy, BuildOptions(out=out, pdf=False, lms=False))
+    assert (out / "assets" / "css" / "code.css").read_text(encoding="utf-8") == highlight.stylesheet(dark=True)
+    listed = {entry["path"]: entry["kind"] for entry in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
+    assert listed["assets/css/code.css"] == "asset"
+    for page in ("modules/customs-basics.html", "index.html", "quizzes/customs-basics-quiz.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        content, code = html.find("assets/css/content.css"), html.find("assets/css/code.css")
+        assert 0 < content < code, page
+
+
+def test_a_handout_prints_code_in_pygments_colours(english_copy):
+    write_module_tail(english_copy, '```python\ndef f():\n    return "s"  # note\n```\n')
+    course, _ = load_course(english_copy)
+    render_modules(course)
+    module = next(m for m in course.modules if m.id == "customs-basics")
+    pdf = PdfRenderer(course).render_module(module, 1, []).write_pdf()
+    fills = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        stream = page.get_contents().get_data().decode("latin-1")
+        fills |= {tuple(round(float(v) * 255) for v in m.groups()) for m in FILL.finditer(stream)}
+    assert {(0xA9, 0x0D, 0x91), (0xC4, 0x1A, 0x16), (0x17, 0x75, 0x00)} <= fills  # xcode's keyword, string, comment
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2's contrast ratio of two #rgb or #rrggbb colours (what axe-core's color-contrast checks)."""
+
+    def luminance(colour: str) -> float:
+        digits = colour.lstrip("#")
+        digits = "".join(c * 2 for c in digits) if len(digits) == 3 else digits
+        channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def test_an_image_alone_in_its_paragraph_with_a_title_becomes_a_figure():

@@ -89,3 +89,25 @@ def test_axe_finds_no_serious_violation_in_maths_code_figure_and_video(browser, 
     violations = run_axe(page)
     page.close()
     assert not violations, describe(violations)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_code_takes_the_colours_the_build_wrote_and_axe_passes_them_in_both_schemes(browser, arabic_page, scheme):
+    """assets/css/code.css, from Pygments: xcode, or lightbulb when the system asks for dark colours."""
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(arabic_page.as_uri())
+    code = page.evaluate(
+        """() => ({
+            keyword: getComputedStyle(document.querySelector('.highlight .k')).color,
+            block: getComputedStyle(document.querySelector('.highlight pre')).backgroundColor,
+        })"""
+    )
+    violations = run_axe(page, within=".highlight")
+    context.close()
+    expected = {
+        "light": {"keyword": "rgb(169, 13, 145)", "block": "rgb(255, 255, 255)"},
+        "dark": {"keyword": "rgb(255, 173, 102)", "block": "rgb(29, 35, 49)"},
+    }
+    assert code == expected[scheme]
+    assert not violations, describe(violations)

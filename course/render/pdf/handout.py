@@ -21,6 +21,7 @@ from ...fingerprint import file_digest
 from ...model import Course, Module
 from ..environment import TEMPLATES, environment
 from ..fonts import FONT_DIR, font_faces
+from ..highlight import stylesheet
 from .fetcher import FencedFetcher
 from .parts import save_part
 from .printable import printable
@@ -65,6 +66,7 @@ class PdfRenderer:
         self.stylesheets = [
             CSS(string=fonts_css, font_config=self.font_config, url_fetcher=self.fetcher),
             CSS(filename=str(TEMPLATES / "pdf" / "print.css"), font_config=self.font_config, url_fetcher=self.fetcher),
+            CSS(string=stylesheet(dark=False), font_config=self.font_config, url_fetcher=self.fetcher),  # code colours
         ]
 
     def fits(self, course: Course, paper_size: str | None = None) -> bool:
