@@ -110,3 +110,50 @@ def test_an_exam_page_keeps_the_answers_back_until_the_quiz_closes(browser, live
     assert '"correct"' not in page.content()
     assert watch.errors == []
     page.close()
+
+
+def test_classroom_pages_pass_axe_in_dark_colours(browser, live):
+    """site.css makes the classroom's pages dark when the system asks for it; classroom.css's own colours follow."""
+    server, _ = live
+    context = browser.new_context(color_scheme="dark", bypass_csp=True)  # axe is injected as an inline script
+    page = context.new_page()
+    watch = PageWatch(page)
+    failures = []
+
+    def check(where: str) -> None:
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(19, 25, 32)", where
+        violations = run_axe(page)
+        if violations:
+            failures.append(f"{where}:\n{describe(violations)}")
+
+    page.goto(f"{server.base}/classroom/join")
+    check("join")
+    page.fill("#code", "BROWSE1")
+    page.fill("#name", "Huda")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/classroom/me")
+    check("me, personal code")
+    page.goto(f"{server.base}/quizzes/customs-basics-quiz.html")
+    page.wait_for_function("document.getElementById('classroom-who').textContent.includes('Huda')")
+    check("quiz, the classroom bar")
+    page.check('[data-question="q1"] input[data-letter="a"]')
+    page.click('[data-action="submit"]')
+    page.wait_for_function("document.getElementById('classroom-status').textContent.length > 0")
+    check("quiz, submitted")
+    page.goto(f"{server.base}/classroom/me")
+    check("me, results")
+    page.goto(f"{server.base}/trainer/login")
+    page.fill("#name", TRAINER)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/trainer")
+    check("trainer, classes")
+    page.click("text=Browser")
+    page.wait_for_url("**/trainer/classes/*")
+    check("trainer, a class's gradebook")
+    page.locator("thead a").first.click()
+    page.wait_for_url("**/quizzes/*")
+    check("trainer, a quiz's results")
+    context.close()
+    assert not failures, "\n".join(failures)
+    assert watch.errors == []

@@ -60,16 +60,45 @@ def test_code_reads_left_to_right_in_print_and_on_screen_and_its_colours_are_not
     assert '@import url("content.css");' in (REPO / "templates" / "pdf" / "print.css").read_text(encoding="utf-8")
 
 
-def test_the_code_colours_are_pygments_xcode_and_on_screen_lightbulb_in_a_dark_scheme():
+def test_the_code_colours_are_pygments_xcode_and_on_screen_lightbulb_when_the_page_is_dark():
+    """Dark code where site.css is dark: the system asks for it and the learner did not choose light, or the learner chose dark."""
     printed, screen = highlight.stylesheet(dark=False), highlight.stylesheet(dark=True)
     assert ".highlight pre { background: #ffffff; color: #000000; }\n.highlight { background: #ffffff; }" in printed
-    assert ".highlight .k { color: #A90D91 } /* Keyword */" in printed and "@media" not in printed
-    light, dark = screen.split("@media (prefers-color-scheme: dark) {")
+    assert ".highlight .k { color: #A90D91 } /* Keyword */" in printed and "@media" not in printed and "data-theme" not in printed
+    light, dark = screen.split("@media screen and (prefers-color-scheme: dark) {\n")
+    by_system, chosen = dark.split("@media screen {\n")
     assert printed.split("\n", 1)[1] in light  # the same light colours on screen and in print
-    assert "  .highlight pre { background: #1d2331; color: #d4d2c8; }" in dark
-    assert "  .highlight .k { color: #FFAD66 } /* Keyword */" in dark and dark.rstrip().endswith("}")
+    assert '  :root:not([data-theme="light"]) .highlight pre { background: #1d2331; color: #d4d2c8; }' in by_system
+    assert '  :root:not([data-theme="light"]) .highlight .k { color: #FFAD66 } /* Keyword */' in by_system
+    rules = [line for line in by_system.splitlines() if line.strip() not in ("", "}")]
+    assert all(line.startswith('  :root:not([data-theme="light"]) .highlight') for line in rules)
+    assert chosen.replace(':root[data-theme="dark"]', ':root:not([data-theme="light"])').strip() == by_system.strip()
+    token_classes = re.compile(r"^ *(?::root\S* )?\.highlight \.(\w+) \{", re.MULTILINE)
+    assert set(token_classes.findall(light)) <= set(token_classes.findall(by_system)), "a light colour would be left on the dark block"
     # Only colours: Pygments' own `pre { line-height: 125%; }` would undo content.css's 1.5, and nothing styles line numbers.
-    assert "line-height" not in screen and "linenos" not in screen and ".hll" not in screen
+    assert "line-height" not in screen and "linenos" not in screen
+
+
+@pytest.mark.parametrize("style", [highlight.LIGHT, highlight.DARK])
+def test_a_marked_line_is_tinted_so_every_token_still_reads_and_barred_so_it_stands_out(style):
+    """``hl_lines``: Pygments' own highlight colour when every token keeps 4.5:1 on it, else ours; a bar of 3:1 or more."""
+    rules = highlight.colours(style)
+    block = re.search(r"background: (#\w+)", rules).group(1)
+    marked = re.search(r"^\.highlight \.hll \{ (.*) \}$", rules, re.MULTILINE).group(1)
+    tint = re.search(r"background-color: (#\w+)", marked).group(1)
+    bar = re.search(r"border-inline-start: \S+ solid (#\w+)", marked).group(1)
+    assert "display: block" in marked and tint.lower() != block.lower()
+    assert contrast(bar, block) >= 3 and contrast(bar, tint) >= 3, f"{style}: the bar {bar}"
+    on_tint = [rule for rule in rules.splitlines() if "background-color" not in rule]  # not tokens with a ground of their own
+    inks = [m.group(1) for m in (re.search(r"(?<![-\w])color: (#\w+)", rule) for rule in on_tint) if m]
+    assert len(inks) > 40
+    worst = min(inks, key=lambda ink: contrast(ink, tint))
+    assert contrast(worst, tint) >= 4.5, f"{style}: {worst} on the marked line's {tint}"
+
+
+def test_the_marked_line_takes_the_style_s_own_colour_only_where_every_token_reads_on_it():
+    assert "background-color: #ffffcc" in highlight.colours("xcode")  # xcode's own
+    assert "#6e7681" not in highlight.colours("lightbulb")  # lightbulb's own grey: its comments would be 1.3:1 on it, its text 3:1
 
 
 @pytest.mark.parametrize("style", [highlight.LIGHT, highlight.DARK])
@@ -100,8 +129,8 @@ def test_the_site_links_the_code_colours_after_content_css(english_copy, tmp_pat
         assert 0 < content < code, page
 
 
-def test_a_handout_prints_code_in_pygments_colours(english_copy):
-    write_module_tail(english_copy, '```python\ndef f():\n    return "s"  # note\n```\n')
+def test_a_handout_prints_code_in_pygments_colours_and_its_marked_line(english_copy):
+    write_module_tail(english_copy, '```python hl_lines="2"\ndef f():\n    return "s"  # note\n```\n')
     course, _ = load_course(english_copy)
     render_modules(course)
     module = next(m for m in course.modules if m.id == "customs-basics")
@@ -111,6 +140,7 @@ def test_a_handout_prints_code_in_pygments_colours(english_copy):
         stream = page.get_contents().get_data().decode("latin-1")
         fills |= {tuple(round(float(v) * 255) for v in m.groups()) for m in FILL.finditer(stream)}
     assert {(0xA9, 0x0D, 0x91), (0xC4, 0x1A, 0x16), (0x17, 0x75, 0x00)} <= fills  # xcode's keyword, string, comment
+    assert {(0xFF, 0xFF, 0xCC), (0x9A, 0x67, 0x00)} <= fills, "the marked line: xcode's tint and our bar"
 
 
 def contrast(one: str, other: str) -> float:
