@@ -14,6 +14,7 @@ from ..usercache import user_cache
 from . import TEMPLATES
 from .i18n import translations
 from .markdown import render_markdown, slug
+from .site.code_blocks import keyboard_code
 
 ASSETS = TEMPLATES / "assets"
 
@@ -107,6 +108,9 @@ def environment(language: str, interface: tuple[tuple[str, str], ...] = ()) -> j
     env.globals.update(_plain_gettext(catalog))
     env.globals["colon"] = catalog.gettext(":")  # after a label: French puts a no-break space before it
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
+    # the site's code blocks, reached from the keyboard and named; their marked lines announced (site/code_blocks.py)
+    code, marked = catalog.gettext("Code"), catalog.gettext("Marked line") + env.globals["colon"] + " "
+    env.filters["keyboard_code"] = lambda html: Markup(keyboard_code(str(html), code, marked))
     env.filters["slug"] = slug
     env.filters["number"] = lambda value: number(value, language)
     env.filters["decimal"] = lambda value: decimal(value, language)

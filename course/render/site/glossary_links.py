@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import lxml.html
 
 from ...model import GlossaryEntry
+from .fragments import parse, serialize
 
 SKIPPED = {
     "a",
@@ -89,7 +90,7 @@ def link_glossary_terms(html: str, glossary: list[GlossaryEntry], glossary_href:
     if not glossary or not html.strip():
         return html
     terms = _patterns(glossary)
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = parse(html)
     done: set[str] = set()
     counter = 0
     changed = False
@@ -116,27 +117,7 @@ def link_glossary_terms(html: str, glossary: list[GlossaryEntry], glossary_href:
             break
     if not changed:
         return html
-    return _serialize(root)
-
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-def _serialize(root) -> str:
-    """The children of ``root`` as HTML, links as written.
-
-    lxml's HTML serializer percent-encodes every non-ASCII ``href`` (Arabic
-    anchors become ``%D8%A7...``); its XML one keeps them. So the XML one is
-    used, with every empty element other than a void one given empty text,
-    so it is written ``<p></p>``, never ``<p/>`` (which HTML reads as an open tag).
-    """
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag not in VOID and element.text is None and len(element) == 0:
-            element.text = ""
-    from lxml import etree
-
-    html = etree.tostring(root, encoding="unicode", method="xml")
-    return html[html.index(">") + 1 : html.rindex("<")]
+    return serialize(root)
 
 
 def _insert(element, where, text, match, entry: GlossaryEntry, href: str, number: int) -> None:
