@@ -215,7 +215,7 @@ def duplicate_options(course: Course, settings) -> list:
     return found
 
 
-@rule("all-or-none-of-the-above", "an option reads \"all of the above\" or \"none of the above\" (or كل ما سبق, لا شيء مما سبق...)")
+@rule("all-or-none-of-the-above", 'an option reads "all of the above" or "none of the above" (or كل ما سبق, لا شيء مما سبق...)')
 def all_or_none(course: Course, settings) -> list:
     found = []
     for quiz in course.quizzes:
@@ -229,7 +229,7 @@ def all_or_none(course: Course, settings) -> list:
                     line = item_line(data.get(question.id, {}).get("options") or [], index) or question.line
                     problems.warning(
                         line,
-                        f"option {letter(index)} of `{question.id}` is \"{option.text}\": a learner who spots two right options "
+                        f'option {letter(index)} of `{question.id}` is "{option.text}": a learner who spots two right options '
                         "finds the answer without knowing the third, and one wrong option rules it out; write a real option",
                     )
         found += problems

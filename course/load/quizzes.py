@@ -20,7 +20,6 @@ from .yamlfile import item_line, key_line, parse_yaml, read_text
 ALL_OF_THE_ABOVE = re.compile(r"all of the above|none of the above|كل ما (سبق|ذكر)|جميع ما (سبق|ذكر)|لا شيء مما (سبق|ذكر)", re.I)
 
 
-
 def load_quiz_file(path: Path, display_path: str, default_pass_mark: float = 70) -> tuple[Quiz | None, list[Problem]]:
     problems = Problems(display_path)
     text = read_text(path, problems)

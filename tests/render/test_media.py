@@ -97,7 +97,10 @@ def test_a_captions_track_that_is_not_webvtt_is_a_warning(english_copy):
 @pytest.mark.parametrize(
     ("html", "named"),
     [
-        ('<iframe src="https://www.youtube.com/embed/abc" allowfullscreen></iframe>', "removed <iframe> of https://www.youtube.com/embed/abc"),
+        (
+            '<iframe src="https://www.youtube.com/embed/abc" allowfullscreen></iframe>',
+            "removed <iframe> of https://www.youtube.com/embed/abc",
+        ),
         ('<video controls src="https://cdn.example/v.mp4"></video>', 'removed src="https://cdn.example/v.mp4" from <video>'),
         ('<audio controls><source src="https://cdn.example/a.mp3"></audio>', 'removed src="https://cdn.example/a.mp3" from <source>'),
     ],
