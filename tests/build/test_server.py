@@ -59,14 +59,14 @@ def test_a_handed_build_is_what_a_one_off_build_writes(english_copy: Path, tmp_p
         assert result.returncode == 0, result.stderr
         assert lines[0] == f"building in the build server (pid {server.process.pid})"
         assert any(line.startswith("[1/") for line in lines), "the server's progress is shown"
-        assert lines[-1].startswith("built dist: ") and lines[-1].endswith("; 4 written, 34 unchanged"), "named as a build here would"
-        assert server.until("for pid ")[-1].endswith("4 written, 34 unchanged")  # the page, its handout, the book, the search index
+        assert lines[-1].startswith("built dist: ") and lines[-1].endswith("; 4 written, 35 unchanged"), "named as a build here would"
+        assert server.until("for pid ")[-1].endswith("4 written, 35 unchanged")  # the page, its handout, the book, the search index
         assert "Served edit nine." in (out / "modules" / "risk-profiling.html").read_text(encoding="utf-8")
         assert "Served edit nine." in flat(pdftotext(out / "pdf" / "risk-profiling.pdf"))
 
         result = build(english_copy, out, "--no-lms", "--quiet")
         assert result.returncode == 0 and result.stderr.splitlines() == [
-            f"built {out}: " + lines[-1].split(": ", 1)[1].replace("4 written, 34", "0 written, 38")
+            f"built {out}: " + lines[-1].split(": ", 1)[1].replace("4 written, 35", "0 written, 39")
         ]
     finally:
         status = server.stop()
@@ -121,7 +121,7 @@ def test_ctrl_c_in_the_command_stops_the_servers_build(english_copy: Path, tmp_p
         assert files(out) == before
 
         result = build(english_copy, out, "--no-lms")
-        assert result.returncode == 0 and result.stderr.splitlines()[-1].endswith("0 written, 38 unchanged"), result.stderr
+        assert result.returncode == 0 and result.stderr.splitlines()[-1].endswith("0 written, 39 unchanged"), result.stderr
         assert result.stderr.startswith("building in the build server"), "the server serves on"
     finally:
         server.stop()
