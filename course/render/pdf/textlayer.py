@@ -21,12 +21,13 @@ as written:
   right, each at its own place (a TJ number brings the pen there):
   pdfminer.six reads the stream's order. PDFium sorts a line's text objects
   by position and reverses right-to-left stretches itself, so each
-  right-to-left glyph is a text object of its own, with one character: a
-  cluster's other characters (marks, a ligature's second letter) go on
-  invisible copies of the glyph (``3 Tr``) just left of it, where all three
-  extractors read them after it. A weak mark before weak punctuation
-  («معاً،») shares the punctuation's text object: PDFium keeps such a
-  stretch in stream order (``_right_to_left``);
+  right-to-left glyph is a text object of its own (after its font, set
+  again: pypdf reverses what it reads between font changes), with one
+  character: a cluster's other characters (marks, a ligature's second
+  letter) go on invisible copies of the glyph (``3 Tr``) just left of it,
+  where all three extractors read them after it. A weak mark before weak
+  punctuation («معاً،») shares the punctuation's text object: PDFium keeps
+  such a stretch in stream order (``_right_to_left``);
 - where poppler, which builds words in stream order, would keep two narrow
   glyphs in one word, a blank *stop* where the first begins ends the word;
   a glyph whose ink does not reach the baseline ends with a blank *anchor*
@@ -62,6 +63,8 @@ from __future__ import annotations
 import functools
 import sys
 import unicodedata
+
+import pydyf
 
 from . import textcodes
 from .textcodes import ANCHOR, BLANK, BLANK_WIDTHS, STOP, blank, code, silent
@@ -234,44 +237,84 @@ def _right_to_left(font, font_size: float, placed: list, order: list, drawn: dic
     """
     inks = font.__dict__["ink_extents"]
     anchor, stop, stop_width = blank(font, ANCHOR), blank(font, STOP), BLANK_WIDTHS[STOP]
-    owned = {i: [] for i in order}
+    owned = {}  # index of a glyph with text -> the silent glyphs drawn after it
     loose = []
     for index, (glyph_id, text, origin, rise) in enumerate(placed):
         if not text:
             owner = _owner(order, index)
             item = (font, font_size, x, "silent", rise, [(code(font, glyph_id, "", SILENT_WIDTH), SILENT_WIDTH, origin)])
-            (loose if owner is None else owned[owner]).append(item)
+            (loose if owner is None else owned.setdefault(owner, [])).append(item)
     objects = []
-    carried = []  # a weak mark's carrier, drawn at the start of the next glyph's object
+    append = objects.append
+    again = _font_again(font, font_size)
+    pen = None  # where the last object leaves the pen (units from x), once there is one: simple objects are then written here
+    carried = None  # a weak mark's carrier, drawn at the start of the next glyph's object
     last = len(order) - 1
     for number, index in enumerate(order):
         glyph_code, advance, origin, rise = drawn[index]
-        glyph_id, text = placed[index][:2]
+        glyph_id, text = placed[index][0], placed[index][1]
         top, bottom = inks[glyph_id]  # in ems, up from the baseline; rise is down, in points
-        anchored = bottom - rise / font_size > 0.001 or top - rise / font_size < -0.001
-        items = [*carried, (glyph_code, advance, origin)]
-        if anchored:
-            items.append((anchor, 0, origin + advance))
-        objects.append((font, font_size, x, "", rise, items))
-        following = placed[order[number + 1]][1][0] if number < last else ""
-        if number == last:
-            objects.append((font, font_size, x, "", rise, [(stop, stop_width, origin)]))
-        elif len(text) == 1:
-            width = drawn[order[number + 1]][1]
-            if advance + width < 300 or (anchored and advance > 1.5 * width):
-                objects.append((font, font_size, x, "", rise, [(stop, stop_width, origin)]))
-        objects += owned[index]
-        carried = []
-        for k, char in enumerate(text[1:], 1):
-            at = origin - k * CARRIER_STEP
-            if k == len(text) - 1 and following and _weak(char) and _weak(following):
-                carried = [(code(font, BLANK, char, CARRIER_WIDTH), CARRIER_WIDTH, at)]
-                continue
-            items = [(code(font, glyph_id, char, CARRIER_WIDTH), CARRIER_WIDTH, at)]
+        if rise:
+            top, bottom = top - rise / font_size, bottom - rise / font_size
+        anchored = bottom > 0.001 or top < -0.001
+        if pen is not None and not (carried or anchored or rise):
+            move, pen = _move(pen, origin, advance)
+            append((f"{again}\n[{move}{HEX[glyph_code]}]TJ", pen))
+        else:
+            items = [carried, (glyph_code, advance, origin)] if carried else [(glyph_code, advance, origin)]
             if anchored:
-                items.append((anchor, 0, at + CARRIER_STEP))
-            objects.append((font, font_size, x, "invisible", rise, items))
+                items.append((anchor, 0, origin + advance))
+            append((font, font_size, x, "glyph", rise, items))
+            carried, pen = None, origin + advance
+        if number == last or (len(text) == 1 and _apart(advance, drawn[order[number + 1]][1], anchored)):
+            if rise:
+                append((font, font_size, x, "", rise, ((stop, stop_width, origin),)))
+                pen = origin + stop_width
+            else:
+                move, pen = _move(pen, origin, stop_width)
+                append((f"[{move}{HEX[stop]}]TJ", pen))
+        if owned and index in owned:
+            objects += owned[index]
+            pen = owned[index][-1][5][0][2] + SILENT_WIDTH
+        if len(text) > 1:
+            following = placed[order[number + 1]][1][0] if number < last else ""
+            for k, char in enumerate(text[1:], 1):
+                at = origin - k * CARRIER_STEP
+                if k == len(text) - 1 and following and _weak(char) and _weak(following):
+                    carried = (code(font, BLANK, char, CARRIER_WIDTH), CARRIER_WIDTH, at)
+                    continue
+                items = [(code(font, glyph_id, char, CARRIER_WIDTH), CARRIER_WIDTH, at)]
+                if anchored:
+                    items.append((anchor, 0, at + CARRIER_STEP))
+                append((font, font_size, x, "invisible", rise, items))
+                pen = at + CARRIER_STEP if anchored else at + CARRIER_WIDTH
     return objects + loose
+
+
+def _apart(advance: float, following: float, anchored: bool) -> bool:
+    """Whether a glyph and the next one to its left need a stop between them (widths in thousandths of the size).
+
+    poppler keeps a glyph in the word before it when both are narrow (under
+    0.3 of the size together); after an anchor, where the glyph ends,
+    pdfminer.six finds the next glyph too far (over twice its width) and
+    starts a new line.
+    """
+    return advance + following < 300 or (anchored and advance > 1.5 * following)
+
+
+def _move(pen: float, origin: float, advance: float) -> tuple[str, float]:
+    """The TJ number that brings the pen to ``origin`` (whole where it is, else to three places), and the pen after the glyph."""
+    number = pen - origin
+    whole = round(number)
+    if -1e-6 < number - whole < 1e-6:
+        return (str(whole) if whole else ""), pen - whole + advance
+    number = round(number, 3)
+    return repr(number), pen - number + advance
+
+
+@functools.lru_cache(maxsize=256)
+def _font_again(font, font_size: float) -> str:
+    return f"/{font.hash} {pydyf._to_bytes(font_size).decode()} Tf"
 
 
 def _owner(order: list, index: int):
@@ -337,10 +380,15 @@ def _write(stream, objects: list) -> None:
     """Write the line's text objects in order, each glyph where WeasyPrint draws it.
 
     A TJ number brings the pen to a glyph the previous glyph's width has not
-    brought it to. A text object's glyphs share one rise and one mode: plain,
-    ``"invisible"`` (3 Tr), ``"silent"`` (ActualText NUL) or a stretch (Tz).
-    The pen is followed in the units of the text objects' runs (thousandths
-    of the font size, from the run's start), where the numbers are whole.
+    brought it to. A text object's glyphs share one rise and one mode: plain
+    (``""``), a right-to-left glyph (``"glyph"``), ``"invisible"`` (3 Tr),
+    ``"silent"`` (ActualText NUL) or a stretch (Tz, in percent). A
+    right-to-left glyph's object and a copy's are preceded by their font
+    again: pypdf, which puts each right-to-left character it reads before
+    the ones it has read since the last font change, then reads them in
+    stream order. The pen is followed in the units of the objects' runs
+    (thousandths of the font size, from the run's start), where the numbers
+    are whole.
     """
     pen = 0.0  # in text space
     frame_x = frame_unit = None  # the run the pen is followed in: its start and its unit
@@ -348,15 +396,23 @@ def _write(stream, objects: list) -> None:
     lines = []
     add = lines.append
     current = size = None
-    for font, font_size, x, mode, rise, items in objects:
+    for piece in objects:
+        if len(piece) == 2:  # written already by ``_right_to_left``, where the pen was: (text, where it leaves the pen)
+            add(piece[0])
+            units = piece[1]
+            continue
+        font, font_size, x, mode, rise, items = piece
         if current is not font or size != font_size:
             if lines:
                 stream.stream.append("\n".join(lines).encode())
                 lines.clear()
             stream.set_font_size(font.hash, font_size)
             current, size = font, font_size
+            again = _font_again(font, font_size)
         unit = font_size * 0.00001 * mode if mode.__class__ is float else font_size * 0.001
         if x != frame_x or unit != frame_unit:
+            if frame_x is not None:
+                pen = frame_x + units * frame_unit
             units = (pen - x) / unit
             whole = round(units)
             if -1e-6 < units - whole < 1e-6:
@@ -373,18 +429,16 @@ def _write(stream, objects: list) -> None:
                 tj += f"{number}{HEX[glyph_code]}"
                 units -= number
             units += advance
-        pen = x + units * unit
-        if not mode and not rise:
-            add(tj + "]TJ")
-            continue
         if rise:
             add(f"{-rise!r} Ts")
         if not mode:
             add(tj + "]TJ")
+        elif mode == "glyph":
+            add(f"{again}\n{tj}]TJ")
         elif mode == "silent":
             add("/Span <</ActualText (\\000)>> BDC\n" + tj + "]TJ\nEMC")
         elif mode == "invisible":
-            add("3 Tr\n" + tj + "]TJ\n0 Tr")
+            add(f"{again}\n3 Tr\n{tj}]TJ\n0 Tr")
         else:
             add(f"{mode} Tz\n{tj}]TJ\n100 Tz")
         if rise:

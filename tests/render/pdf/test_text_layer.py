@@ -169,6 +169,21 @@ def test_shipped_pdfs_break_fewer_than_one_word_in_a_thousand(shipped_build: Pat
 
 
 @pytest.mark.slow
+def test_pypdf_reads_the_arabic_in_order_too(shipped_build: Path, vocabulary):
+    """pypdf is not one of the three measured, but must not be worse off: it reverses what it reads between font changes,
+    so each right-to-left glyph comes after its font again. Broken words: 5.7 % before logical order, 1.1 % now (a
+    tanween before punctuation comes out after it, «ضيقا:ً»)."""
+    from pypdf import PdfReader
+
+    total, broken = 0, collections.Counter()
+    for pdf in _pdfs(shipped_build):
+        count, found = measure.broken_words("\f".join(page.extract_text() for page in PdfReader(pdf).pages), vocabulary["ar"])
+        total += count
+        broken.update(found)
+    assert sum(broken.values()) / total < 0.02, broken.most_common(12)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("extractor", ["pdftotext", "pdfium", "pdfminer"])
 def test_english_pdfs_extract_to_the_course_words(english_build: Path, vocabulary, extractor: str):
     need_poppler()
