@@ -20,7 +20,9 @@ lists the commonest. Both sides go through the same tokenisation: Unicode
 NFC, Arabic and Latin presentation forms mapped to the letters they stand
 for, bidi and other format controls dropped (pdftotext writes them around
 runs); nothing else, so that no real break is hidden. A word is a run of
-letters and combining marks (harakat stay inside their word).
+letters and combining marks (harakat stay inside their word). The source's
+words are taken as written and also without Markdown's inline markup, which
+is not printed («و**يركّز**» reads «ويركّز» on the page).
 
 ``broken_words`` and ``source_vocabulary`` are what the tests use.
 """
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import re
 import subprocess
 import sys
 import tempfile
@@ -69,6 +72,15 @@ def tokens(text: str) -> list[str]:
     return found
 
 
+def without_markup(text: str) -> str:
+    """``text`` without Markdown's inline markup, which is not printed: «و**يركّز**» is the word «ويركّز» on the page."""
+    return MARKUP.sub("", LINK_TARGET.sub("]", text))
+
+
+LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+MARKUP = re.compile(r"[*`\[\]]")
+
+
 def counted(word: str) -> bool:
     """Whether a word counts: two letters or more."""
     return sum(unicodedata.category(c)[0] == "L" for c in word) >= 2
@@ -83,7 +95,9 @@ def source_vocabulary(course_root: Path, language: str | None = None) -> set[str
     words: set[str] = set()
     for path in files:
         if path.is_file():
-            words.update(tokens(path.read_text(encoding="utf-8")))
+            text = path.read_text(encoding="utf-8")
+            words.update(tokens(text))
+            words.update(tokens(without_markup(text)))
     if language is None:
         import yaml
 
