@@ -23,6 +23,7 @@ from xml.etree.ElementTree import Element, SubElement, register_namespace, tostr
 import pydyf
 
 from ...model import text_direction
+from .structure import scope_table_headers
 
 PDFUA_PART = 1
 NS = {
@@ -77,8 +78,10 @@ def install() -> None:
 
 
 def generate_pdf(document, target, zoom, **options):
-    """WeasyPrint's ``generate_pdf``, then the identification above added to the catalog."""
+    """WeasyPrint's ``generate_pdf``, then the identification above added to the catalog (and, from
+    ``structure``, the table header cells' scopes)."""
     pdf = _original_generate_pdf(document, target, zoom, **options)
+    scope_table_headers(pdf)  # PDF/UA's table header scopes, which WeasyPrint does not write
     metadata = document.metadata
     language = metadata.lang or ""
     packet = xmp_packet(metadata.title or "", language, f"WeasyPrint {sys.modules['weasyprint'].__version__}")

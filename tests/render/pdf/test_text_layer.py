@@ -274,7 +274,7 @@ def test_every_pdf_identifies_as_pdf_ua(which: str, language: str, request):
 def test_the_handouts_structure_tags_headings_lists_tables_and_links(shipped_build: Path):
     """The checks of PDF/UA's structure this engine covers (docs/performance.md lists those it does not)."""
     kinds = collections.Counter()
-    figures_without_alt = []
+    figures_without_alt, headers_without_scope = [], []
     with pikepdf.open(shipped_build / "pdf" / "course-book.pdf") as pdf:
         pending = [pdf.Root.StructTreeRoot]
         seen = set()
@@ -289,6 +289,8 @@ def test_the_handouts_structure_tags_headings_lists_tables_and_links(shipped_bui
                 kinds[kind] += 1
                 if kind == "/Figure" and "/Alt" not in node:
                     figures_without_alt.append(node.objgen)
+                if kind == "/TH" and str(node.get("/A", {}).get("/Scope")) not in ("/Column", "/Row"):
+                    headers_without_scope.append(node.objgen)
                 kids = node.get("/K")
                 if isinstance(kids, pikepdf.Array):
                     pending += list(kids)
@@ -297,6 +299,7 @@ def test_the_handouts_structure_tags_headings_lists_tables_and_links(shipped_bui
     for kind in ("/Document", "/Part", "/H1", "/H2", "/P", "/L", "/LI", "/Table", "/TH", "/TD", "/Link"):
         assert kinds[kind], f"no {kind} in the book's structure tree: {dict(kinds)}"
     assert not figures_without_alt
+    assert not headers_without_scope, "PDF/UA 7.5: a table header cell says whether it heads a column or a row"
 
 
 @pytest.mark.slow
