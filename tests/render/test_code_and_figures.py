@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from course.build.pipeline import BuildOptions, build_course, check_course
 from course.load import load_course
 from course.render import highlight
+from course.render.contrast import contrast  # checked against WCAG's own examples in test_contrast.py
 from course.render.markdown import derive, render_modules
 from course.render.pdf.handout import PdfRenderer
 
@@ -141,20 +142,6 @@ def test_a_handout_prints_code_in_pygments_colours_and_its_marked_line(english_c
         fills |= {tuple(round(float(v) * 255) for v in m.groups()) for m in FILL.finditer(stream)}
     assert {(0xA9, 0x0D, 0x91), (0xC4, 0x1A, 0x16), (0x17, 0x75, 0x00)} <= fills  # xcode's keyword, string, comment
     assert {(0xFF, 0xFF, 0xCC), (0x9A, 0x67, 0x00)} <= fills, "the marked line: xcode's tint and our bar"
-
-
-def contrast(one: str, other: str) -> float:
-    """WCAG 2's contrast ratio of two #rgb or #rrggbb colours (what axe-core's color-contrast checks)."""
-
-    def luminance(colour: str) -> float:
-        digits = colour.lstrip("#")
-        digits = "".join(c * 2 for c in digits) if len(digits) == 3 else digits
-        channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    high, low = sorted((luminance(one), luminance(other)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def test_an_image_alone_in_its_paragraph_with_a_title_becomes_a_figure():
