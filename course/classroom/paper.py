@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, insert
 
-from ..grading.answer_sheet import CellGrader
+from ..grading.answer_sheet import sheet_graders
 from ..grading.rules import Earned, Reading, decimal_comma, summarize
 from ..model import Quiz
 from ..scan.answers import settle
@@ -114,7 +114,7 @@ def record_paper_attempts(
 ) -> int:
     """Grade every sheet and store it as its learner's next attempt, marked as paper; the number stored."""
     reading = Reading.of(language)
-    graders = {q.id: CellGrader(q, reading, quiz) for q in quiz.questions}
+    graders = sheet_graders(quiz, reading)
     now = time.time()
     stored = 0
     for sheet in session.sheets:

@@ -115,22 +115,13 @@ class CellGrader:
 
     def __init__(self, question: Question, reading: Reading = PLAIN, quiz: Quiz | None = None):
         self.question, self.reading, self.quiz = question, reading, quiz
-        self.graded: dict[str, dict[str, Earned]] = {}  # version -> cell -> what it earned
         self.versions: dict[str, Version] = {}
         self._read: dict[str, tuple[Any, Any]] = {}  # cell -> (hashable key of its reading, the reading)
         self._outcomes: dict[str, dict[Any, Outcome]] = {}  # version -> reading key -> outcome
         self._shuffled = quiz is not None and version_count(quiz) > 1
 
     def __call__(self, cell: str, version: str = "A") -> Earned:
-        graded = self.cache(version)
-        earned = graded.get(cell)
-        if earned is None:
-            earned = graded[cell] = self.grade(cell, version)
-        return earned
-
-    def cache(self, version: str) -> dict[str, Earned]:
-        """What each cell of ``version`` earned so far (a hot loop reads it directly)."""
-        return self.graded.setdefault(version, {})
+        return self.outcome(cell, version)[0]
 
     def response(self, cell: str, version: str = "A"):
         """The cell as a response in file-order letters; raises Unreadable."""
@@ -138,9 +129,6 @@ class CellGrader:
         if earned.warning:
             raise Unreadable(earned.warning)
         return response
-
-    def grade(self, cell: str, version: str) -> Earned:
-        return self.outcome(cell, version)[0]
 
     def outcome(self, cell: str, version: str = "A") -> Outcome:
         """What the cell earned, and its response in file-order letters (None when unreadable)."""

@@ -11,7 +11,7 @@ read these columns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ import numpy as np
 
 from ..model import Quiz
 from .answer_sheet import AnswerSheet, CellGrader
-from .rules import UNANSWERED, Earned, QuizResult, sheet_columns
+from .rules import UNANSWERED, Earned, QuizResult
 
 
 @dataclass(eq=False)
@@ -58,6 +58,43 @@ class Column(Sequence):
             return []
         rows = np.flatnonzero(np.isin(self.codes, warned))
         return [(row, self.outcomes[code].warning) for row, code in zip(rows.tolist(), self.codes[rows].tolist(), strict=True)]
+
+
+class Marks(Mapping):
+    """What one learner earned for each question, by question id: a row of a graded sheet's columns.
+
+    A class of thousands costs no dict per learner, and the gradebook and the
+    statistics read the columns whole (``sheet_columns``).
+    """
+
+    __slots__ = ("columns", "index", "row")
+
+    def __init__(self, index: dict[str, int], columns: list[Column], row: int):
+        self.index, self.columns, self.row = index, columns, row
+
+    def __getitem__(self, question_id: str) -> Earned:
+        return self.columns[self.index[question_id]][self.row]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def sheet_columns(results: list[QuizResult]) -> list[Column] | None:
+    """The columns of the graded sheet when ``results`` are all its rows in order, as ``grade_sheet`` left them
+    (each earned is a ``Marks``); else None (results changed since, as ``scan --grade`` does with half marks)."""
+    first = results[0].earned if results else None
+    if not isinstance(first, Marks) or not first.columns or len(first.columns[0]) != len(results):
+        return None
+    columns = first.columns
+    if all(isinstance(r.earned, Marks) and r.earned.columns is columns and r.earned.row == n for n, r in enumerate(results)):
+        return columns
+    return None
 
 
 def grade_columns(quiz: Quiz, sheet: AnswerSheet, graders: dict[str, CellGrader]) -> list[Column]:
@@ -117,7 +154,7 @@ def answers_given(
     """For each question, (earned, response, learners) per distinct answer: the graded columns' own when
     ``results`` are the sheet's rows as ``grade_sheet`` left them, else counted from the sheet."""
     columns = sheet_columns(results)
-    if columns is not None and all(isinstance(column, Column) for column in columns):
+    if columns is not None:
         return [column.given() for column in columns]
     groups = sheet.by_version()
     return [

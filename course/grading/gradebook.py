@@ -24,8 +24,8 @@ import numpy as np
 from ..model import Quiz
 from ..problems import Problems
 from .answer_sheet import AnswerSheet, CellGrader, sheet_graders
-from .columns import Column, grade_columns
-from .rules import PLAIN, Marks, QuizResult, Reading, maximum_score, result, sheet_columns
+from .columns import Column, Marks, grade_columns, sheet_columns
+from .rules import PLAIN, QuizResult, Reading, maximum_score, result
 from .spreadsheet import Destination, SafeWriter, inert, opened
 from .versions import version_count
 
@@ -47,7 +47,7 @@ def grade_sheet(
     ``sheet_graders`` to share that work with the statistics), and the rows'
     scores are added up in question order from 0.0, as ``rules.summarize``
     adds them (the same float additions, a column at a time). Each learner's
-    marks are a view of the columns (``rules.Marks``).
+    marks are a view of the columns (``columns.Marks``).
     """
     graders = graders if graders is not None else sheet_graders(quiz, reading)
     columns = grade_columns(quiz, sheet, graders)

@@ -45,7 +45,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -135,44 +135,6 @@ PLAIN = Reading()
 class Earned:
     points: float
     warning: str | None = None
-
-
-class Marks(Mapping):
-    """What one learner earned for each question, by question id: a row of a graded sheet's columns.
-
-    A graded answer sheet keeps one list per question (``columns[q][row]``);
-    a learner's marks are a view of their row, so a class of thousands costs
-    no dict per learner, and the gradebook and the statistics read the
-    columns whole.
-    """
-
-    __slots__ = ("columns", "index", "row")
-
-    def __init__(self, index: dict[str, int], columns: list[list[Earned]], row: int):
-        self.index, self.columns, self.row = index, columns, row
-
-    def __getitem__(self, question_id: str) -> Earned:
-        return self.columns[self.index[question_id]][self.row]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.index)
-
-    def __len__(self) -> int:
-        return len(self.index)
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
-
-
-def sheet_columns(results: list[QuizResult]) -> list[list[Earned]] | None:
-    """The columns of the graded sheet when ``results`` are all its rows in order (each earned is a ``Marks``); else None."""
-    first = results[0].earned if results else None
-    if not isinstance(first, Marks) or not first.columns or len(first.columns[0]) != len(results):
-        return None
-    columns = first.columns
-    if all(isinstance(r.earned, Marks) and r.earned.columns is columns and r.earned.row == n for n, r in enumerate(results)):
-        return columns
-    return None
 
 
 @dataclass

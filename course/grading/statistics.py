@@ -44,23 +44,20 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
 from ..model import Question, Quiz, letter
 from .answer_sheet import AnswerSheet, CellGrader, sheet_graders
-from .columns import Column, answers_given
-from .rules import PLAIN, Earned, QuizResult, Reading, grade_question, grade_quiz, normalize, parse_number, sheet_columns
+from .columns import answers_given, sheet_columns
+from .rules import PLAIN, Earned, QuizResult, Reading, grade_question, grade_quiz, normalize, parse_number
 
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.3, 0.2
 UPPER_LOWER_SHARE = 0.27
 FLAGS = ("negative-discrimination", "low-discrimination", "too-easy", "too-hard", "unchosen-distractor")
 BINS = 10
-POINTS = attrgetter("points")
 
 
 @dataclass(frozen=True)
@@ -110,30 +107,28 @@ def quiz_statistics(
     ``graders``: the ``sheet_graders`` the gradebook used, so no cell is read or graded twice.
     """
     graders = graders if graders is not None else sheet_graders(quiz, reading)
-    given = answers_given(quiz, sheet, results, graders)
-
-    def answers(number: int, question: Question) -> list[tuple[Earned, object, int]]:
-        return given[number]
-
-    return _statistics(quiz, results, answers, reading)
+    return _statistics(quiz, results, answers_given(quiz, sheet, results, graders), reading)
 
 
 def response_statistics(quiz: Quiz, responses: list[dict[str, Any]], reading: Reading = PLAIN) -> QuizStatistics:
     """The same figures for canonical responses (``course.grading.rules``: one dict per learner), as the classroom keeps them."""
     results = [grade_quiz(quiz, response, reading) for response in responses]
+    return _statistics(quiz, results, [_given(question, responses, reading) for question in quiz.questions], reading)
 
-    def answers(number: int, question: Question) -> Iterator[tuple[Earned, object, int]]:
-        distinct: dict[object, tuple[object, int]] = {}
-        for response in responses:
-            value = response.get(question.id)
-            key = _frozen(value)
-            seen, learners = distinct.get(key, (value, 0))
-            distinct[key] = (seen, learners + 1)
-        for value, learners in distinct.values():
-            earned = grade_question(question, value, reading)
-            yield earned, None if earned.warning else value, learners
 
-    return _statistics(quiz, results, answers, reading)
+def _given(question: Question, responses: list[dict[str, Any]], reading: Reading) -> list[tuple[Earned, object, int]]:
+    """(earned, response, learners) for each distinct response to ``question``."""
+    distinct: dict[object, tuple[object, int]] = {}
+    for response in responses:
+        value = response.get(question.id)
+        key = _frozen(value)
+        seen, learners = distinct.get(key, (value, 0))
+        distinct[key] = (seen, learners + 1)
+    given = []
+    for value, learners in distinct.values():
+        earned = grade_question(question, value, reading)
+        given.append((earned, None if earned.warning else value, learners))
+    return given
 
 
 def _frozen(value) -> object:
@@ -147,7 +142,7 @@ def _frozen(value) -> object:
     return (type(value).__name__, value)
 
 
-def _statistics(quiz: Quiz, results: list[QuizResult], answers, reading: Reading) -> QuizStatistics:
+def _statistics(quiz: Quiz, results: list[QuizResult], given: list[list[tuple[Earned, object, int]]], reading: Reading) -> QuizStatistics:
     n = len(results)
     scores = np.array([r.score for r in results], dtype=float)
     figures = Figures(quiz, points_matrix(quiz, results), scores)
@@ -158,7 +153,7 @@ def _statistics(quiz: Quiz, results: list[QuizResult], answers, reading: Reading
     questions = []
     for number, question in enumerate(quiz.questions):
         stats = QuestionStatistics(question, facility[number], discrimination[number], high_low[number])
-        _tally(stats, answers(number, question), reading)
+        _tally(stats, given[number], reading)
         stats.flags = _flags(stats)
         questions.append(stats)
     return QuizStatistics(
@@ -180,7 +175,7 @@ def _statistics(quiz: Quiz, results: list[QuizResult], answers, reading: Reading
 def points_matrix(quiz: Quiz, results: list[QuizResult]) -> np.ndarray:
     """The points each learner earned for each question: one row per question, one column per learner."""
     columns = sheet_columns(results)  # the graded sheet's own columns, when the results are its rows
-    if columns is not None and all(isinstance(column, Column) for column in columns):
+    if columns is not None:
         return np.array([column.points for column in columns], dtype=float).reshape(len(quiz.questions), len(results))
     earneds = [r.earned for r in results]
     rows = [[earned[q.id].points for earned in earneds] for q in quiz.questions]
